@@ -1,0 +1,1 @@
+"""zibot: answers questions about Zona Integritas (ZI, WBK, WBBM) in Indonesian."""

@@ -1,0 +1,37 @@
+"""Assembly: settings → knowledge base, database and brain. No Telegram here."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from bot.brain import Brain
+from bot.config import Settings
+from bot.filters import FilterParser
+from bot.importer import seed
+from bot.kb import load_entries
+from bot.matcher import Matcher
+from bot.store import Store
+from bot.text import Lexicon, Normalizer
+from bot.units import UnitIndex
+
+log = logging.getLogger(__name__)
+
+
+def load_normalizer(knowledge_dir: Path) -> Normalizer:
+    return Normalizer(Lexicon.load(knowledge_dir / "lexicon.yaml"))
+
+
+def build_brain(settings: Settings, *, store: Store | None = None) -> Brain:
+    """Load and index the knowledge base, open (and on first start seed) the database."""
+    normalizer = load_normalizer(settings.knowledge_dir)
+    entries = load_entries(settings.knowledge_dir / "entries")
+    matcher = Matcher(entries, normalizer)
+    if store is None:
+        store = Store(settings.db_path)
+    if seed(store, settings.knowledge_dir / "data"):
+        log.info("database %s seeded from %s/data", settings.db_path, settings.knowledge_dir)
+    units = store.units()
+    index = UnitIndex(units, normalizer)
+    filters = FilterParser(normalizer, (u["region"] for u in units))
+    return Brain(entries, matcher, normalizer, store, index, filters)

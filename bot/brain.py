@@ -1,0 +1,555 @@
+"""The brain: (message, who is asking) → Reply. Pure Python, no Telegram types.
+
+The Telegram handlers, the console chat and ``zibot ask`` all call this module, so every face
+gives the same answer with the same words.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot import announce, texts
+from bot.filters import Filter, FilterParser
+from bot.importer import ImportFileError, Report, import_awards
+from bot.kb import Entry
+from bot.matcher import Decision, Matcher
+from bot.reply import Choice, Reply, Who
+from bot.store import Store
+from bot.text import Normalizer
+from bot.units import Lookup, UnitIndex, UnitRef
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION = 1000
+LIST_LIMIT = 60
+PENDING_TTL = 15 * 60
+_MONTHS = (
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
+    "Oktober", "November", "Desember",
+)
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def format_date(value: str) -> str:
+    """ISO date → "3 Februari 2022"; a bare year stays as it is."""
+    m = _DATE.match(value or "")
+    if not m:
+        return value or "(tanggal tidak tercatat)"
+    year, month, day = (int(g) for g in m.groups())
+    return f"{day} {_MONTHS[month - 1]} {year}"
+
+
+def _examples() -> str:
+    return "\n".join(f"• {e}" for e in texts.EXAMPLES)
+
+
+@dataclass
+class _Pending:
+    kind: str  # "umumkan" or "impor"
+    user_id: int | None
+    created: float
+    text: str = ""
+    filename: str = ""
+    data: bytes = b""
+
+
+@dataclass
+class Brain:
+    entries: list[Entry]
+    matcher: Matcher
+    normalizer: Normalizer
+    store: Store
+    units: UnitIndex
+    filters: FilterParser
+    pending: dict[str, _Pending] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_id = {e.id: e for e in self.entries}
+        self.kb_vocabulary = self.matcher.known
+
+    @property
+    def unit_ids(self) -> dict[str, str]:
+        """Unit name → public id (as in replies); used by evaluations and tests."""
+        return {u.name: str(u.id) for u in self.units.units}
+
+    def unit_name(self, unit_id: str | None) -> str:
+        if unit_id is None or not str(unit_id).isdigit():
+            return str(unit_id)
+        unit = self.store.unit(int(unit_id))
+        return unit.name if unit else str(unit_id)
+
+    # ------------------------------------------------------------- free text
+    def ask(self, text: str, who: Who | None = None) -> Reply:
+        """Answer a free-text question."""
+        text = (text or "").strip()
+        if not text:
+            return Reply("fallback", texts.EMPTY_QUESTION.format(example=texts.EXAMPLES[0]))
+        if len(text) > MAX_QUESTION:
+            return Reply("fallback", texts.TOO_LONG)
+        small = self._smalltalk(text)
+        if small is not None:
+            return small
+        listing = self._listing(text)
+        if listing is not None:
+            return listing
+        lookup = self.units.lookup(text)
+        if lookup.answer is not None:
+            return self.award_reply(lookup.answer, see_also=lookup.see_also)
+        name_tokens = self._name_tokens(lookup)
+        if lookup.unit_like and name_tokens and not lookup.choices:
+            return self._not_found(lookup)
+        decision = self.matcher.decide(text)
+        if decision.action == "answer":
+            return self.entry_reply(decision.ranked[0].entry, decision.ranked[0].score)
+        if lookup.choices and (lookup.unit_like or decision.action == "none"):
+            return self._unit_choices(lookup.choices)
+        if decision.action == "suggest":
+            return self._suggest(decision)
+        return self._fallback(decision)
+
+    def _name_tokens(self, lookup: Lookup) -> set[str]:
+        """Words of the question that name a place or unit rather than a KB topic."""
+        return {
+            t
+            for t in lookup.query
+            if t not in self.units.type_tokens
+            and t not in self.units.families
+            and t not in self.kb_vocabulary
+        }
+
+    def _smalltalk(self, text: str) -> Reply | None:
+        lex = self.normalizer.lexicon
+        tokens = [t for t in self.normalizer.tokens(text) if t not in lex.stopwords]
+        if not tokens:
+            # Only particles ("ok", "sip"): a polite nudge, not an error.
+            return Reply("smalltalk", texts.SMALLTALK_GREETING, score=1.0)
+        kinds = set()
+        for t in tokens:
+            if t in lex.thanks:
+                kinds.add("thanks")
+            elif t in lex.greetings:
+                kinds.add("greeting")
+            else:
+                return None
+        body = texts.SMALLTALK_THANKS if "thanks" in kinds else texts.SMALLTALK_GREETING
+        return Reply("smalltalk", body, score=1.0)
+
+    # ------------------------------------------------------------ knowledge
+    def entry_reply(self, entry: Entry, score: float = 1.0) -> Reply:
+        related = tuple(
+            Choice(f"k:{r}", r, self.by_id[r].title) for r in entry.related if r in self.by_id
+        )
+        return Reply(
+            "answer",
+            entry.answer,
+            title=entry.title,
+            id=entry.id,
+            score=score,
+            sources=entry.sources,
+            buttons=related,
+        )
+
+    def _suggest(self, decision: Decision) -> Reply:
+        picked = self.matcher.suggestions(decision)
+        choices = tuple(Choice(f"k:{s.entry.id}", s.entry.id, s.entry.title) for s in picked)
+        return Reply(
+            "suggest",
+            texts.SUGGEST_BODY,
+            title=texts.SUGGEST_TITLE,
+            score=decision.ranked[0].score,
+            suggestions=choices,
+        )
+
+    def _fallback(self, decision: Decision | None = None) -> Reply:
+        score = decision.ranked[0].score if decision and decision.ranked else 0.0
+        return Reply(
+            "fallback",
+            texts.FALLBACK.format(examples=_examples()),
+            title=texts.FALLBACK_TITLE,
+            score=score,
+        )
+
+    # --------------------------------------------------------------- awards
+    def award_reply(self, unit: UnitRef, *, see_also: tuple[UnitRef, ...] = ()) -> Reply:
+        awards, revocations = self.store.history(unit.id)
+        lines = []
+        meta = " · ".join(p for p in (unit.instansi, unit.region) if p)
+        if meta:
+            lines.append(meta)
+        for a in awards:
+            predicate = a["predicate"]
+            if predicate == "WBK/WBBM":
+                predicate = texts.AWARD_UNSPECIFIED
+            if a["year"]:
+                lines.append(texts.AWARD_LINE.format(predicate=predicate, year=a["year"]))
+            else:
+                lines.append(texts.AWARD_LINE_NOYEAR.format(predicate=predicate))
+            if a["note"]:
+                lines.append(texts.AWARD_NOTE.format(note=a["note"]))
+        for r in revocations:
+            year = f" {r['predicate_year']}" if r["predicate_year"] else ""
+            lines.append(
+                texts.AWARD_REVOKED.format(
+                    predicate=r["predicate"],
+                    year=year,
+                    date=format_date(r["revoked_on"]),
+                    reason=r["reason"] or "-",
+                )
+            )
+        if not awards and not revocations:
+            lines.append(texts.AWARD_NO_AWARD)
+        sources: list[str] = []
+        for row in (*awards, *revocations):
+            for s in (row["source"] or "").split(" ; "):
+                if s.strip() and s.strip() not in sources:
+                    sources.append(s.strip())
+        buttons = tuple(Choice(f"u:{u.id}", str(u.id), u.name) for u in see_also)
+        return Reply(
+            "award",
+            "\n".join(lines),
+            title=unit.name,
+            id=str(unit.id),
+            score=1.0,
+            sources=tuple(sources),
+            buttons=buttons,
+            notes=(texts.AWARD_YEAR_NOTE,),
+        )
+
+    def _unit_choices(self, units: tuple[UnitRef, ...]) -> Reply:
+        choices = tuple(Choice(f"u:{u.id}", str(u.id), u.name) for u in units)
+        return Reply(
+            "suggest",
+            texts.UNIT_SUGGEST_BODY,
+            title=texts.UNIT_SUGGEST_TITLE,
+            score=0.5,
+            suggestions=choices,
+        )
+
+    def _not_found(self, lookup: Lookup) -> Reply:
+        body = texts.NOT_FOUND
+        suggestions = tuple(Choice(f"u:{u.id}", str(u.id), u.name) for u, _ in lookup.close)
+        if suggestions:
+            body += "\n\n" + texts.NOT_FOUND_CLOSE
+        return Reply(
+            "not_found",
+            body,
+            title=texts.NOT_FOUND_TITLE,
+            score=(lookup.close[0][1] / 100.0) if lookup.close else 0.0,
+            suggestions=suggestions,
+        )
+
+    def check(self, text: str) -> Reply:
+        """``/cek <nama unit>``: the unit look-up only, never the knowledge base."""
+        if not text.strip():
+            return Reply("fallback", texts.CEK_USAGE)
+        lookup = self.units.lookup(text)
+        if lookup.answer is not None:
+            return self.award_reply(lookup.answer, see_also=lookup.see_also)
+        if lookup.choices:
+            return self._unit_choices(lookup.choices)
+        return self._not_found(lookup)
+
+    def _listing(self, text: str) -> Reply | None:
+        lex = self.normalizer.lexicon
+        tokens = set(self.normalizer.tokens(text))
+        if not tokens & lex.list_words or tokens & {"berapa", "jumlah"}:
+            return None
+        found, _rest = self.filters.parse(text)
+        if not found or (all(f.kind == "predikat" for f in found) and "unit" not in tokens):
+            return None
+        return self.list_reply(found)
+
+    def list_reply(self, found: list[Filter]) -> Reply:
+        rows = self.store.award_rows()
+        matched = []
+        for row in rows:
+            types = self.units.types_of(row["unit_id"])
+            if all(self.filters.matches(f, row, types) for f in found):
+                matched.append(row)
+        what = ", ".join(f.label for f in found)
+        if not matched:
+            return Reply(
+                "award",
+                texts.LIST_EMPTY.format(what=what),
+                title=texts.LIST_TITLE.format(count=0, what=what),
+                notes=(texts.LIST_NOTE,),
+            )
+        lines = [
+            texts.LIST_LINE.format(
+                unit=r["name"], predicate=r["predicate"], year=r["year"] or "-"
+            )
+            for r in matched[:LIST_LIMIT]
+        ]
+        if len(matched) > LIST_LIMIT:
+            lines.append(texts.LIST_MORE.format(more=len(matched) - LIST_LIMIT))
+        units = {r["unit_id"] for r in matched}
+        return Reply(
+            "award",
+            "\n".join(lines),
+            title=texts.LIST_TITLE.format(count=len(units), what=what),
+            score=1.0,
+            notes=(texts.LIST_NOTE,),
+        )
+
+    # -------------------------------------------------------------- choices
+    def choose(self, key: str, who: Who | None = None) -> Reply:
+        """A button press (or a number typed in the console)."""
+        kind, _, value = key.partition(":")
+        if kind == "k" and value in self.by_id:
+            return self.entry_reply(self.by_id[value])
+        if kind == "u" and value.isdigit():
+            unit = self.store.unit(int(value))
+            if unit is not None:
+                return self.award_reply(UnitRef(unit.id, unit.name, unit.instansi, unit.region))
+        if kind == "x":
+            return Reply("fallback", texts.NONE_OF_THESE_REPLY)
+        if kind in ("ann", "imp", "no"):
+            return self._confirm(kind, value, who or Who())
+        return Reply("fallback", texts.EXPIRED)
+
+    # --------------------------------------------------------------- commands
+    def command(self, name: str, args: str, who: Who) -> Reply:
+        """A text command, the same for every face (``/cek polres gresik`` → ``cek``)."""
+        name = name.lower()
+        if name == "start":
+            return self.start(args.strip(), who)
+        if name in ("bantuan", "help"):
+            return self.help(who)
+        if name == "tanya":
+            return self.ask(args, who) if args.strip() else self.help(who)
+        if name == "cek":
+            return self.check(args)
+        if name == "langganan":
+            return self.subscribe(args, who)
+        if name == "berhenti":
+            return self.unsubscribe(args, who)
+        if name == "umumkan":
+            return self.announce_preview(args, who)
+        if name == "status":
+            return self.status(who)
+        if name == "impor":
+            return Reply("smalltalk", texts.IMPOR_USAGE if who.is_admin else texts.ADMIN_ONLY)
+        return Reply("fallback", texts.UNKNOWN_COMMAND)
+
+    def start(self, payload: str = "", who: Who | None = None) -> Reply:
+        who = who or Who()
+        if payload == "langganan":
+            return self.subscribe("", who)
+        if payload.startswith("unit_") and payload[5:].isdigit():
+            return self.choose(f"u:{payload[5:]}", who)
+        if payload.startswith("topik_") and payload[6:] in self.by_id:
+            return self.entry_reply(self.by_id[payload[6:]])
+        return Reply(
+            "smalltalk",
+            texts.WELCOME.format(examples=_examples()),
+            title=texts.WELCOME_TITLE,
+            score=1.0,
+        )
+
+    def help(self, who: Who | None = None) -> Reply:
+        who = who or Who()
+        lines = [texts.HELP_INTRO, ""]
+        lines += [f"{c.usage} - {c.description}" for c in texts.COMMANDS if not c.admin]
+        if who.is_admin:
+            lines += ["", texts.HELP_ADMIN]
+            lines += [f"{c.usage} - {c.description}" for c in texts.COMMANDS if c.admin]
+        return Reply("smalltalk", "\n".join(lines), title=texts.HELP_TITLE, score=1.0)
+
+    # ---------------------------------------------------------- subscriptions
+    def _filter_labels(self, keys: list[str]) -> str:
+        if not keys:
+            return texts.SUB_ALL
+        return ", ".join(Filter.from_key(k).label for k in keys)
+
+    def subscribe(self, args: str, who: Who) -> Reply:
+        if who.chat_type == "console":
+            return Reply("smalltalk", texts.SUB_TELEGRAM_ONLY)
+        if who.in_group and not who.is_chat_admin:
+            return Reply("smalltalk", texts.GROUP_ADMIN_ONLY)
+        current = self.store.subscriber(who.chat_id)
+        active = bool(current and current["active"])
+        keys: list[str] = list(current["filters"]) if active and current else []
+        if not args.strip():
+            if active:
+                return Reply(
+                    "smalltalk", texts.SUB_STATUS.format(filters=self._filter_labels(keys))
+                )
+            self.store.save_subscriber(who.chat_id, who.chat_type, [])
+            return Reply("smalltalk", texts.SUB_DONE_ALL)
+        found, rest = self.filters.parse(args)
+        if not found or rest:
+            return Reply("smalltalk", texts.SUB_UNKNOWN_FILTER.format(filter=args.strip()))
+        new_keys = [f.key for f in found]
+        if active and not keys:
+            # Already receiving everything; a filter narrows it down to that filter.
+            keys = []
+        if active and set(new_keys) <= set(keys):
+            return Reply(
+                "smalltalk", texts.SUB_ALREADY.format(filters=self._filter_labels(keys))
+            )
+        keys = sorted(set(keys) | set(new_keys))
+        self.store.save_subscriber(who.chat_id, who.chat_type, keys)
+        return Reply(
+            "smalltalk",
+            texts.SUB_DONE_FILTER.format(filter=", ".join(f.label for f in found)),
+        )
+
+    def unsubscribe(self, args: str, who: Who) -> Reply:
+        if who.chat_type == "console":
+            return Reply("smalltalk", texts.SUB_TELEGRAM_ONLY)
+        if who.in_group and not who.is_chat_admin:
+            return Reply("smalltalk", texts.GROUP_ADMIN_ONLY)
+        current = self.store.subscriber(who.chat_id)
+        if not current or not current["active"]:
+            return Reply("smalltalk", texts.SUB_NOT_SUBSCRIBED)
+        if not args.strip():
+            self.store.save_subscriber(who.chat_id, who.chat_type, current["filters"],
+                                       active=False)
+            return Reply("smalltalk", texts.UNSUB_DONE)
+        found, _rest = self.filters.parse(args)
+        keys = set(current["filters"])
+        drop = {f.key for f in found} & keys
+        if not drop:
+            return Reply(
+                "smalltalk",
+                texts.UNSUB_FILTER_MISSING.format(
+                    filter=args.strip(), filters=self._filter_labels(sorted(keys))
+                ),
+            )
+        left = sorted(keys - drop)
+        if not left:
+            self.store.save_subscriber(who.chat_id, who.chat_type, [], active=False)
+            return Reply("smalltalk", texts.UNSUB_DONE)
+        self.store.save_subscriber(who.chat_id, who.chat_type, left)
+        return Reply(
+            "smalltalk",
+            texts.UNSUB_FILTER.format(
+                filter=self._filter_labels(sorted(drop)), filters=self._filter_labels(left)
+            ),
+        )
+
+    def chat_blocked(self, chat_id: int) -> None:
+        """The bot was blocked or removed (my_chat_member "kicked"/"left")."""
+        if self.store.deactivate(chat_id, "blocked"):
+            log.info("subscriber %s deactivated: bot blocked or removed", chat_id)
+
+    def chat_returned(self, chat_id: int) -> None:
+        """A later /start or /langganan from a chat that had blocked the bot."""
+        if self.store.reactivate(chat_id):
+            log.info("subscriber %s reactivated", chat_id)
+
+    # ------------------------------------------------------------------ admin
+    def _new_token(self, pending: _Pending) -> str:
+        now = time.monotonic()
+        for token in [t for t, p in self.pending.items() if now - p.created > PENDING_TTL]:
+            del self.pending[token]
+        token = secrets.token_urlsafe(6)
+        self.pending[token] = pending
+        return token
+
+    def announce_preview(self, text: str, who: Who) -> Reply:
+        if not who.is_admin:
+            return Reply("smalltalk", texts.ADMIN_ONLY)
+        if not text.strip():
+            return Reply("smalltalk", texts.UMUMKAN_USAGE)
+        active, _ = self.store.subscriber_counts()
+        token = self._new_token(_Pending("umumkan", who.user_id, time.monotonic(), text=text))
+        return Reply(
+            "smalltalk",
+            f"{texts.UMUMKAN_PREVIEW.format(count=active)}\n\n{text.strip()}",
+            buttons=(
+                Choice(f"ann:{token}", token, texts.UMUMKAN_CONFIRM),
+                Choice(f"no:{token}", token, texts.UMUMKAN_CANCEL),
+            ),
+        )
+
+    def import_preview(self, filename: str, data: bytes, who: Who) -> Reply:
+        if not who.is_admin:
+            return Reply("smalltalk", texts.ADMIN_ONLY)
+        try:
+            report = import_awards(self.store, Path(filename), data=data, dry_run=True,
+                                   who=str(who.user_id))
+        except ImportFileError as exc:
+            return Reply("smalltalk", f"{texts.IMPOR_PREVIEW.format(file=filename)}\n{exc}")
+        body = self._report_text(report)
+        if report.bad:
+            return Reply("smalltalk", body)
+        token = self._new_token(
+            _Pending("impor", who.user_id, time.monotonic(), filename=filename, data=data)
+        )
+        return Reply(
+            "smalltalk",
+            body,
+            buttons=(
+                Choice(f"imp:{token}:umumkan", token, texts.IMPOR_AND_ANNOUNCE),
+                Choice(f"imp:{token}:saja", token, texts.IMPOR_ONLY),
+                Choice(f"no:{token}", token, texts.UMUMKAN_CANCEL),
+            ),
+        )
+
+    @staticmethod
+    def _report_text(report: Report) -> str:
+        lines = [
+            texts.IMPOR_PREVIEW.format(file=report.file),
+            texts.IMPOR_COUNTS.format(new=report.new, known=report.known, skipped=report.skipped),
+        ]
+        if report.bad:
+            lines.append(texts.IMPOR_BAD.format(count=len(report.bad)))
+            lines += [texts.IMPOR_BAD_LINE.format(line=n, message=m) for n, m in report.bad[:20]]
+        return "\n".join(lines)
+
+    def _confirm(self, kind: str, value: str, who: Who) -> Reply:
+        token, _, mode = value.partition(":")
+        pending = self.pending.get(token)
+        if pending is None or not who.is_admin or pending.user_id != who.user_id:
+            return Reply("smalltalk", texts.EXPIRED)
+        del self.pending[token]
+        if kind == "no":
+            return Reply("smalltalk", texts.CANCELLED)
+        if kind == "ann" and pending.kind == "umumkan":
+            announcement_id, count = announce.enqueue_free(
+                self.store, pending.text, created_by=str(who.user_id)
+            )
+            return Reply("smalltalk", texts.UMUMKAN_QUEUED.format(id=announcement_id, count=count))
+        if kind == "imp" and pending.kind == "impor":
+            announcer = announce.award_announcer(self.filters, self.units) \
+                if mode == "umumkan" else None
+            try:
+                report = import_awards(
+                    self.store, Path(pending.filename), data=pending.data,
+                    who=str(who.user_id), announcer=announcer,
+                )
+            except ImportFileError as exc:
+                return Reply("smalltalk", str(exc))
+            self.units.refresh(self.store.units())
+            text = texts.IMPOR_DONE.format(new=report.new, known=report.known,
+                                           skipped=report.skipped)
+            if report.announcement_id:
+                text += "\n" + texts.IMPOR_ANNOUNCED.format(
+                    id=report.announcement_id, count=report.recipients
+                )
+            return Reply("smalltalk", text)
+        return Reply("smalltalk", texts.EXPIRED)
+
+    def status(self, who: Who) -> Reply:
+        if not who.is_admin:
+            return Reply("smalltalk", texts.ADMIN_ONLY)
+        active, inactive = self.store.subscriber_counts()
+        lines = [texts.STATUS_SUBS.format(active=active, inactive=inactive)]
+        progress = self.store.announcement_progress()
+        if progress is None:
+            lines.append(texts.STATUS_NO_ANNOUNCEMENT)
+        else:
+            lines.append(
+                texts.STATUS_ANNOUNCEMENT.format(
+                    id=progress["id"], created=progress["created_at"], sent=progress["sent"],
+                    pending=progress["pending"],
+                    failed=progress["failed"] + progress["skipped"],
+                )
+            )
+        return Reply("smalltalk", "\n".join(lines), title=texts.STATUS_TITLE)

@@ -1,0 +1,95 @@
+"""Filters over awards: by instansi, region, predicate, year or unit type.
+
+One parser serves ``/langganan polri`` and list questions such as "unit polri yang wbbm 2025".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.text import Normalizer, fold
+
+_YEAR = re.compile(r"^(19|20)\d\d$")
+KINDS = ("instansi", "wilayah", "predikat", "tahun", "jenis")
+
+
+@dataclass(frozen=True)
+class Filter:
+    kind: str
+    value: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.value}"
+
+    @classmethod
+    def from_key(cls, key: str) -> Filter:
+        kind, _, value = key.partition(":")
+        return cls(kind, value)
+
+    @property
+    def label(self) -> str:
+        if self.kind == "predikat":
+            return self.value.upper()
+        if self.kind in ("instansi", "jenis"):
+            return self.value.upper() if len(self.value) <= 6 else self.value.title()
+        return self.value.title()
+
+
+class FilterParser:
+    """Finds filters in free text; knows the regions that occur in the awards table."""
+
+    def __init__(self, normalizer: Normalizer, regions: Iterable[str]):
+        self.normalizer = normalizer
+        lex = normalizer.lexicon
+        self.instansi = lex.instansi
+        self.type_tokens = lex.unit_type_tokens
+        names: set[str] = set()
+        for region in regions:
+            for part in re.split(r"[,/()]", region or ""):
+                part = " ".join(normalizer.tokens(part))
+                for prefix in ("kota ", "kabupaten ", "provinsi "):
+                    part = part.removeprefix(prefix)
+                if part and part not in ("pusat",):
+                    names.add(part)
+        self.regions = sorted(names, key=lambda n: (-len(n), n))
+
+    def parse(self, text: str) -> tuple[list[Filter], list[str]]:
+        """Filters found, and the leftover tokens that were not understood."""
+        tokens = list(self.normalizer.tokens(text))
+        found: list[Filter] = []
+        joined = f" {' '.join(tokens)} "
+        for region in self.regions:
+            if f" {region} " in joined:
+                found.append(Filter("wilayah", region))
+                joined = joined.replace(f" {region} ", " ")
+        rest = []
+        for token in joined.split():
+            if token in ("wbk", "wbbm"):
+                found.append(Filter("predikat", token))
+            elif _YEAR.match(token):
+                found.append(Filter("tahun", token))
+            elif token in self.instansi:
+                found.append(Filter("instansi", self.instansi[token]))
+            elif token in self.type_tokens:
+                found.append(Filter("jenis", token))
+            else:
+                rest.append(token)
+        unique = list(dict.fromkeys(found))
+        return unique, rest
+
+    def matches(self, f: Filter, award: dict, unit_types: Iterable[str] = ()) -> bool:
+        if f.kind == "predikat":
+            return f.value.upper() in (award.get("predicate") or "").split("/")
+        if f.kind == "tahun":
+            return str(award.get("year") or "") == f.value
+        if f.kind == "instansi":
+            return f.value in fold(award.get("instansi") or "")
+        if f.kind == "wilayah":
+            region = " ".join(self.normalizer.tokens(award.get("region") or ""))
+            return f" {f.value} " in f" {region} "
+        if f.kind == "jenis":
+            return f.value in unit_types
+        return False

@@ -1,0 +1,178 @@
+"""The curated knowledge base: YAML entries under ``knowledge/entries/``, loaded and validated."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from bot.text import fold
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_TITLE = 40
+REDIRECT = "pengalihan"
+_FIELDS = {"id", "judul", "pertanyaan", "jawaban", "sumber", "terkait", "jenis"}
+_REQUIRED = ("id", "judul", "pertanyaan", "jawaban", "sumber")
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    title: str
+    phrasings: tuple[str, ...]
+    answer: str
+    sources: tuple[str, ...]
+    related: tuple[str, ...]
+    kind: str  # "jawaban" or "pengalihan" (a polite redirect to another service)
+    file: str
+
+    @property
+    def is_redirect(self) -> bool:
+        return self.kind == REDIRECT
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    entry: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}: {self.entry}" if self.entry else self.file
+        return f"{where}: {self.message}"
+
+
+class KnowledgeError(Exception):
+    """The knowledge directory cannot be used; ``problems`` says why, entry by entry."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} masalah di basis pengetahuan")
+        self.problems = problems
+
+
+def _as_list(value: object) -> list:
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    return [value]
+
+
+def _parse_entry(raw: object, file: str, problems: list[Problem]) -> Entry | None:
+    if not isinstance(raw, dict):
+        problems.append(Problem(file, "", "setiap entri harus berupa pemetaan (id, judul, ...)"))
+        return None
+    entry_id = str(raw.get("id") or "").strip()
+    label = entry_id or "(tanpa id)"
+    before = len(problems)
+    for key in _REQUIRED:
+        if not raw.get(key):
+            problems.append(Problem(file, label, f"kolom '{key}' kosong atau tidak ada"))
+    for key in sorted(set(raw) - _FIELDS):
+        problems.append(Problem(file, label, f"kolom '{key}' tidak dikenal"))
+    if entry_id and not ID_PATTERN.match(entry_id):
+        problems.append(Problem(file, label, "id hanya boleh huruf kecil, angka dan tanda -"))
+    title = str(raw.get("judul") or "").strip()
+    if len(title) > MAX_TITLE:
+        problems.append(Problem(file, label, f"judul lebih dari {MAX_TITLE} karakter"))
+    phrasings = [str(p).strip() for p in _as_list(raw.get("pertanyaan")) if str(p).strip()]
+    answer = str(raw.get("jawaban") or "").strip()
+    sources = [str(s).strip() for s in _as_list(raw.get("sumber")) if str(s).strip()]
+    related = [str(r).strip() for r in _as_list(raw.get("terkait")) if str(r).strip()]
+    kind = str(raw.get("jenis") or "jawaban").strip()
+    if kind not in ("jawaban", REDIRECT):
+        problems.append(Problem(file, label, "jenis harus 'jawaban' atau 'pengalihan'"))
+    if len(problems) > before:
+        return None
+    return Entry(
+        id=entry_id,
+        title=title,
+        phrasings=tuple(phrasings),
+        answer=answer,
+        sources=tuple(sources),
+        related=tuple(related),
+        kind=kind,
+        file=file,
+    )
+
+
+def check_entries(entries: list[Entry]) -> list[Problem]:
+    """Problems between entries: duplicate ids, dangling links, colliding phrasings."""
+    problems: list[Problem] = []
+    by_id: dict[str, Entry] = {}
+    for entry in entries:
+        if entry.id in by_id:
+            problems.append(
+                Problem(entry.file, entry.id, f"id sudah dipakai di {by_id[entry.id].file}")
+            )
+        by_id.setdefault(entry.id, entry)
+    owner: dict[str, str] = {}
+    for entry in entries:
+        for rel in entry.related:
+            if rel not in by_id:
+                problems.append(Problem(entry.file, entry.id, f"terkait '{rel}' tidak ada"))
+            elif rel == entry.id:
+                problems.append(Problem(entry.file, entry.id, "terkait menunjuk dirinya sendiri"))
+        for phrase in (entry.title, *entry.phrasings):
+            key = fold(phrase)
+            other = owner.get(key)
+            if other is not None and other != entry.id:
+                problems.append(
+                    Problem(entry.file, entry.id, f"pertanyaan '{phrase}' juga ada di '{other}'")
+                )
+            owner.setdefault(key, entry.id)
+    return problems
+
+
+def load_entries(directory: Path) -> list[Entry]:
+    """Read and validate every ``*.yaml`` under ``directory``; raise with all problems found."""
+    problems: list[Problem] = []
+    entries: list[Entry] = []
+    files = sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
+    if not files:
+        raise KnowledgeError([Problem(str(directory), "", "tidak ada berkas .yaml")])
+    for path in files:
+        name = path.name
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            problems.append(Problem(name, "", f"YAML tidak dapat dibaca: {exc}"))
+            continue
+        if data is None:
+            continue
+        if not isinstance(data, list):
+            problems.append(Problem(name, "", "isi berkas harus berupa daftar entri"))
+            continue
+        for raw in data:
+            entry = _parse_entry(raw, name, problems)
+            if entry is not None:
+                entries.append(entry)
+    problems.extend(check_entries(entries))
+    if problems:
+        raise KnowledgeError(problems)
+    return entries
+
+
+def check_phrasing_collisions(entries: list[Entry], normalizer) -> list[Problem]:
+    """Phrasings of two entries that become the same words once normalized.
+
+    Such a pair can never be told apart by the matcher, so one of them is always wrong.
+    """
+    owner: dict[tuple[str, ...], str] = {}
+    problems = []
+    for entry in entries:
+        for phrase in (entry.title, *entry.phrasings):
+            key = tuple(sorted(normalizer.content(normalizer.tokens(phrase))))
+            if not key:
+                problems.append(Problem(entry.file, entry.id, f"pertanyaan '{phrase}' kosong"))
+                continue
+            other = owner.setdefault(key, entry.id)
+            if other != entry.id:
+                problems.append(
+                    Problem(entry.file, entry.id,
+                            f"pertanyaan '{phrase}' sama dengan pertanyaan di '{other}' "
+                            "setelah dinormalisasi")
+                )
+    return problems

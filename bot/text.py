@@ -1,0 +1,255 @@
+"""Indonesian text normalization shared by the knowledge base and the unit look-up.
+
+Everything that turns raw chat text into comparable tokens lives here, so that a question,
+a knowledge-base phrasing and a unit name are always normalized the same way. The word lists
+are data (``knowledge/lexicon.yaml``); this module only applies them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from rapidfuzz import fuzz, process
+
+_PUNCT = re.compile(r"[^\w\s]|_", re.UNICODE)
+_DIGIT_LETTER = re.compile(r"(?<=\d)(?=[a-z])|(?<=[a-z])(?=\d)")
+_REPEAT = re.compile(r"([a-z])\1{2,}")
+_REDUP = re.compile(r"\b([a-z]{2,})2\b")
+_SPACES = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    """Lowercase ASCII with punctuation turned into spaces and letters split from digits."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    # "kata2" is how chat writes the reduplicated "kata-kata"; one copy carries the meaning.
+    text = _REDUP.sub(r"\1", text)
+    text = _PUNCT.sub(" ", text)
+    text = _DIGIT_LETTER.sub(" ", text)
+    # "wbkkkk", "apaaa": emphasis, not spelling. Two letters stay because "wbbm" needs them.
+    text = _REPEAT.sub(r"\1\1", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str] | None:
+    ordered = sorted({p for p in phrases if p}, key=lambda p: (-len(p), p))
+    if not ordered:
+        return None
+    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in ordered) + r")\b")
+
+
+class _Rewriter:
+    """Replaces whole phrases and single tokens by their canonical form, longest phrase first."""
+
+    def __init__(self, mapping: dict[str, str]):
+        self.multi = {k: v for k, v in mapping.items() if " " in k}
+        self.single = {k: v for k, v in mapping.items() if " " not in k}
+        self.pattern = phrase_pattern(self.multi)
+
+    def __call__(self, text: str) -> str:
+        if self.pattern is not None:
+            text = self.pattern.sub(lambda m: self.multi[m.group(0)], text)
+        if self.single:
+            text = " ".join(self.single.get(t, t) for t in text.split())
+        return text
+
+
+def _fold_mapping(raw: dict | None) -> dict[str, str]:
+    return {fold(str(k)): fold(str(v)) for k, v in (raw or {}).items() if fold(str(k))}
+
+
+def _invert(groups: dict | None) -> dict[str, str]:
+    """``{canonical: [variant, ...]}`` → ``{variant: canonical}`` (the canonical maps to itself)."""
+    out: dict[str, str] = {}
+    for canonical, variants in (groups or {}).items():
+        canon = fold(str(canonical))
+        out[canon] = canon
+        for variant in variants or []:
+            v = fold(str(variant))
+            if v:
+                out[v] = canon
+    return out
+
+
+def _words(raw: Iterable[str] | None) -> frozenset[str]:
+    return frozenset(f for f in (fold(str(w)) for w in raw or []) if f)
+
+
+@dataclass
+class Lexicon:
+    """The word lists of ``knowledge/lexicon.yaml``, folded the same way as user text."""
+
+    slang: dict[str, str] = field(default_factory=dict)
+    stopwords: frozenset[str] = frozenset()
+    question_words: frozenset[str] = frozenset()
+    intents: dict[str, str] = field(default_factory=dict)
+    phrases: dict[str, str] = field(default_factory=dict)
+    unit_types: dict[str, str] = field(default_factory=dict)
+    regions: dict[str, str] = field(default_factory=dict)
+    unit_noise: frozenset[str] = frozenset()
+    greetings: frozenset[str] = frozenset()
+    thanks: frozenset[str] = frozenset()
+    no_stem: frozenset[str] = frozenset()
+    unit_families: dict[str, str] = field(default_factory=dict)
+    unit_soft: frozenset[str] = frozenset()
+    unit_query_noise: frozenset[str] = frozenset()
+    unit_status: frozenset[str] = frozenset()
+    list_words: frozenset[str] = frozenset()
+    instansi: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path) -> Lexicon:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return cls(
+            slang=_fold_mapping(data.get("slang")),
+            stopwords=_words(data.get("stopwords")),
+            question_words=_words(data.get("question_words")),
+            intents=_invert(data.get("intents")),
+            phrases=_fold_mapping(data.get("phrases")),
+            unit_types=_invert(data.get("unit_types")),
+            regions=_fold_mapping(data.get("regions")),
+            unit_noise=_words(data.get("unit_noise")),
+            greetings=_words(data.get("greetings")),
+            thanks=_words(data.get("thanks")),
+            no_stem=_words(data.get("no_stem")),
+            unit_families=_invert(data.get("unit_families")),
+            unit_soft=_words(data.get("unit_soft")),
+            unit_query_noise=_words(data.get("unit_query_noise")),
+            unit_status=_words(data.get("unit_status")),
+            list_words=_words(data.get("list_words")),
+            instansi=_invert(data.get("instansi")),
+        )
+
+    @property
+    def unit_type_tokens(self) -> frozenset[str]:
+        return frozenset(self.unit_types.values())
+
+
+class Normalizer:
+    """Turns text into canonical tokens; identical for questions, KB phrasings and unit names."""
+
+    def __init__(self, lexicon: Lexicon):
+        self.lexicon = lexicon
+        self._phrases = _Rewriter(lexicon.phrases)
+        self._slang = _Rewriter(lexicon.slang)
+        self._units = _Rewriter({**lexicon.regions, **lexicon.unit_types})
+        # Intent synonyms are rewritten after slang so "gimana caranya" and "bagaimana cara"
+        # meet; question words are never removed, only synonyms unified.
+        self._intents = _Rewriter(lexicon.intents)
+        self.tokens = lru_cache(maxsize=65536)(self._tokens)
+
+    def _tokens(self, text: str) -> tuple[str, ...]:
+        s = fold(text)
+        s = self._phrases(s)
+        s = self._slang(s)
+        s = self._phrases(s)
+        s = self._units(s)
+        s = self._intents(s)
+        return tuple(s.split())
+
+    def retype(self, tokens: Iterable[str]) -> tuple[str, ...]:
+        """Re-apply the unit-type and region rewrites after tokens were changed (typo repair)."""
+        return tuple(self._units(" ".join(tokens)).split())
+
+    def content(self, tokens: Iterable[str]) -> list[str]:
+        """Tokens without particles and fillers; question words stay."""
+        stop = self.lexicon.stopwords
+        return [t for t in tokens if t not in stop]
+
+
+# Indonesian affixes, longest first within each group. The stemmer is deliberately light: it
+# only has to map "pengusulan", "diusulkan" and "usul" to one key on both sides of a comparison.
+_PARTICLES = ("lah", "kah", "tah", "pun")
+_POSSESSIVES = ("nya", "ku", "mu")
+_SUFFIXES = ("kan", "an", "i")
+_PREFIXES = (
+    ("meng", ("", "k")),
+    ("meny", ("s",)),
+    ("mem", ("p", "")),
+    ("men", ("", "t")),
+    ("me", ("",)),
+    ("peng", ("", "k")),
+    ("peny", ("s",)),
+    ("pem", ("p", "")),
+    ("pen", ("", "t")),
+    ("per", ("",)),
+    ("pe", ("",)),
+    ("ber", ("",)),
+    ("be", ("",)),
+    ("ter", ("",)),
+    ("di", ("",)),
+    ("ke", ("",)),
+    ("se", ("",)),
+)
+_MIN_STEM = 3
+
+
+class Stemmer:
+    """A light Indonesian stemmer that prefers candidates found in a known vocabulary."""
+
+    def __init__(self, vocabulary: Iterable[str] = (), no_stem: Iterable[str] = ()):
+        self.vocabulary = frozenset(vocabulary)
+        self.no_stem = frozenset(no_stem)
+        self.stem = lru_cache(maxsize=65536)(self._stem)
+
+    def _strip_suffixes(self, word: str) -> list[str]:
+        forms = [word]
+        for group in (_PARTICLES, _POSSESSIVES, _SUFFIXES):
+            for suffix in group:
+                if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
+                    word = word[: -len(suffix)]
+                    forms.append(word)
+                    break
+        return forms
+
+    def _strip_prefix(self, word: str) -> list[str]:
+        out = []
+        for prefix, recodings in _PREFIXES:
+            if word.startswith(prefix) and len(word) - len(prefix) >= _MIN_STEM:
+                rest = word[len(prefix) :]
+                out.extend(r + rest for r in recodings)
+                break
+        return out
+
+    def _stem(self, word: str) -> str:
+        if len(word) <= 4 or word in self.no_stem or not word.isalpha():
+            return word
+        candidates: list[str] = []
+        for form in self._strip_suffixes(word):
+            candidates.append(form)
+            for stripped in self._strip_prefix(form):
+                candidates.append(stripped)
+                candidates.extend(self._strip_prefix(stripped))
+        known = [c for c in candidates if c in self.vocabulary and len(c) >= _MIN_STEM]
+        if known:
+            # The shortest known form is the deepest root the vocabulary vouches for.
+            return min(known, key=len)
+        return candidates[-1] if len(candidates[-1]) >= 4 else word
+
+
+class TypoFixer:
+    """Maps a token outside the vocabulary to its nearest vocabulary token, when close enough."""
+
+    def __init__(self, vocabulary: Iterable[str], *, cutoff: float = 85, min_length: int = 4):
+        self.vocabulary = sorted(set(vocabulary))
+        self._known = frozenset(self.vocabulary)
+        self.cutoff = cutoff
+        self.min_length = min_length
+        self.fix = lru_cache(maxsize=65536)(self._fix)
+
+    def __contains__(self, token: str) -> bool:
+        return token in self._known
+
+    def _fix(self, token: str) -> str:
+        if token in self._known or len(token) < self.min_length or not token.isalpha():
+            return token
+        best = process.extractOne(
+            token, self.vocabulary, scorer=fuzz.ratio, score_cutoff=self.cutoff
+        )
+        return best[0] if best else token
