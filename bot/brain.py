@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 MAX_QUESTION = 1000
 LIST_LIMIT = 60
 PENDING_TTL = 15 * 60
+CLOSE_NAME = 90  # a name this close to one of ours is a unit question, not out of scope
 _MONTHS = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
     "Oktober", "November", "Desember",
@@ -94,22 +95,28 @@ class Brain:
         small = self._smalltalk(text)
         if small is not None:
             return small
-        listing = self._listing(text)
-        if listing is not None:
-            return listing
         lookup = self.units.lookup(text)
         if lookup.answer is not None:
             return self.award_reply(lookup.answer, see_also=lookup.see_also)
-        name_tokens = self._name_tokens(lookup)
-        if lookup.unit_like and name_tokens and not lookup.choices:
+        listing = self._listing(text)
+        if listing is not None:
+            return listing
+        if lookup.choices:
+            # Every word of the question belongs to these units: a unit question.
+            return self._unit_choices(lookup.choices)
+        names = self._name_tokens(lookup)
+        typed = bool(lookup.types)
+        if typed and names:
+            # "polres bogor udah wbk?": a unit type and a name we do not have.
             return self._not_found(lookup)
         decision = self.matcher.decide(text)
         if decision.action == "answer":
             return self.entry_reply(decision.ranked[0].entry, decision.ranked[0].score)
-        if lookup.choices and (lookup.unit_like or decision.action == "none"):
-            return self._unit_choices(lookup.choices)
         if decision.action == "suggest":
             return self._suggest(decision)
+        if (lookup.status and names) or (lookup.close and lookup.close[0][1] >= CLOSE_NAME):
+            # "museum xyz sudah wbk?", or a near spelling of a unit we have.
+            return self._not_found(lookup)
         return self._fallback(decision)
 
     def _name_tokens(self, lookup: Lookup) -> set[str]:
@@ -117,8 +124,7 @@ class Brain:
         return {
             t
             for t in lookup.query
-            if t not in self.units.type_tokens
-            and t not in self.units.families
+            if t not in self.units.query_types
             and t not in self.kb_vocabulary
         }
 
@@ -255,12 +261,19 @@ class Brain:
         return self._not_found(lookup)
 
     def _listing(self, text: str) -> Reply | None:
+        """A list question is made of filters and list words only ("unit polri yg wbbm 2025")."""
         lex = self.normalizer.lexicon
-        tokens = set(self.normalizer.tokens(text))
-        if not tokens & lex.list_words or tokens & {"berapa", "jumlah"}:
+        found, rest = self.filters.parse(text)
+        kinds = {f.kind for f in found}
+        if "predikat" not in kinds or {"berapa", "jumlah"} & set(rest):
+            # "berapa yang dapat wbk 2020" asks for national figures, not our partial list.
             return None
-        found, _rest = self.filters.parse(text)
-        if not found or (all(f.kind == "predikat" for f in found) and "unit" not in tokens):
+        filler = lex.list_words | lex.list_filler | lex.stopwords | lex.question_words
+        if any(t not in filler for t in rest):
+            return None
+        # A predicate and a place alone ("gresik udah wbk?") ask about the units there, which the
+        # unit look-up offers as choices; a year, an instansi or a list word asks for a list.
+        if not (kinds & {"tahun", "instansi"} or set(rest) & lex.list_words):
             return None
         return self.list_reply(found)
 

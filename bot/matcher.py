@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from bot.kb import Entry
 from bot.text import Normalizer, Stemmer, TypoFixer
@@ -34,6 +34,7 @@ class Params:
     w_fuzzy: float = 0.35
     w_fit: float = 0.35
     w_cover: float = 0.30
+    w_answer: float = 0.15
     question_weight: float = 0.3
     slot_penalty: float = 0.6
     answer_at: float = 0.62
@@ -122,10 +123,26 @@ class Matcher:
         self.idf = {s: math.log((n + 1) / (c + 0.5)) for s, c in df.items()}
         self.max_idf = math.log((n + 1) / 0.5)
         self.entry_stems = [frozenset(s) for s in entry_stems]
+        # The answer text is a weaker channel: it knows the words ("SOP", "mutasi") that a
+        # curator did not think to put in a phrasing.
+        self.answer_stems = [
+            frozenset(
+                self.stemmer.stem(t)
+                for t in normalizer.content(normalizer.tokens(f"{e.title} {e.answer}"))
+                if t.isalpha() and len(t) > 2
+            )
+            for e in entries
+        ]
         self.entry_slots = [frozenset(s) for s in entry_slots]
         self.kb_stems = frozenset(df)
-        for doc in self.docs:
-            doc.mass = sum(self._weight(s) for s in doc.stems) or 1.0
+        self.known_stems = self.kb_stems.union(*self.answer_stems)
+        self.doc_weight = {s: self._weight(s) for s in self.kb_stems}
+        self.stem_docs: dict[str, list[int]] = {}
+        for i, doc in enumerate(self.docs):
+            doc.mass = sum(self.doc_weight[s] for s in doc.stems) or 1.0
+            for stem in doc.stems:
+                self.stem_docs.setdefault(stem, []).append(i)
+        self.doc_texts = [doc.sorted_text for doc in self.docs]
 
     def _weight(self, stem: str) -> float:
         w = self.idf.get(stem, self.max_idf)
@@ -145,31 +162,46 @@ class Matcher:
         """True when the question has a KB word beyond question words and intent markers."""
         lex = self.normalizer.lexicon
         generic = lex.question_words | set(lex.intents.values())
-        return any(s in self.kb_stems and s not in generic for s in q.stems)
+        return any(s in self.known_stems and s not in generic for s in q.stems)
 
     def score(self, q: _Analyzed) -> list[Scored]:
         p = self.params
         total = sum(q.weights) or 1.0
-        qstems = set(q.stems)
+        qweight = dict(zip(q.stems, q.weights, strict=True))
         best_doc = [0.0] * len(self.entries)
-        for doc in self.docs:
-            fz = fuzz.token_sort_ratio(q.sorted_text, doc.sorted_text) / 100.0
-            shared = qstems & doc.stems
-            if shared:
-                covered_q = sum(w for s, w in zip(q.stems, q.weights, strict=True) if s in shared)
-                recall = covered_q / total
-                precision = sum(self._weight(s) for s in shared) / doc.mass
-                fit = 2 * recall * precision / (recall + precision)
-            else:
-                fit = 0.0
-            value = p.w_fuzzy * fz + p.w_fit * fit
+        fz_by_doc: dict[int, float] = {}
+        # token_sort_ratio is ratio() on token-sorted text; the docs are stored sorted, so
+        # rapidfuzz scores all of them in one C loop.
+        for _, fz, i in process.extract(
+            q.sorted_text, self.doc_texts, scorer=fuzz.ratio, limit=None, score_cutoff=30
+        ):
+            doc = self.docs[i]
+            fz_by_doc[i] = fz / 100.0
+            value = p.w_fuzzy * fz / 100.0
             if value > best_doc[doc.entry_index]:
                 best_doc[doc.entry_index] = value
+        # The fit channel only concerns docs sharing a stem with the question.
+        touched: dict[int, float] = {}
+        for stem, w in qweight.items():
+            for i in self.stem_docs.get(stem, ()):
+                touched[i] = touched.get(i, 0.0) + w
+        fit_best = [0.0] * len(self.entries)
+        for i, covered_q in touched.items():
+            doc = self.docs[i]
+            recall = covered_q / total
+            precision = sum(self.doc_weight[s] for s in doc.stems if s in qweight) / doc.mass
+            fit = 2 * recall * precision / (recall + precision)
+            value = p.w_fuzzy * fz_by_doc.get(i, 0.0) + p.w_fit * fit
+            if value > fit_best[doc.entry_index]:
+                fit_best[doc.entry_index] = value
         out = []
         for index, entry in enumerate(self.entries):
             stems = self.entry_stems[index]
-            cover = sum(w for s, w in zip(q.stems, q.weights, strict=True) if s in stems) / total
-            value = best_doc[index] + p.w_cover * cover
+            cover = sum(w for s, w in qweight.items() if s in stems) / total
+            in_answer = self.answer_stems[index]
+            answer = sum(w for s, w in qweight.items() if s in in_answer) / total
+            value = max(best_doc[index], fit_best[index]) + p.w_cover * cover
+            value += p.w_answer * answer
             if q.slots and self._slot_conflict(q.slots, self.entry_slots[index]):
                 value *= p.slot_penalty
             out.append(Scored(entry, value))

@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 
 _PUNCT = re.compile(r"[^\w\s]|_", re.UNICODE)
 _DIGIT_LETTER = re.compile(r"(?<=\d)(?=[a-z])|(?<=[a-z])(?=\d)")
-_REPEAT = re.compile(r"([a-z])\1{2,}")
+_REPEAT = re.compile(r"([a-hj-z])\1{2,}")
 _REDUP = re.compile(r"\b([a-z]{2,})2\b")
 _SPACES = re.compile(r"\s+")
 
@@ -32,7 +32,8 @@ def fold(text: str) -> str:
     text = _REDUP.sub(r"\1", text)
     text = _PUNCT.sub(" ", text)
     text = _DIGIT_LETTER.sub(" ", text)
-    # "wbkkkk", "apaaa": emphasis, not spelling. Two letters stay because "wbbm" needs them.
+    # "wbkkkk", "apaaa": emphasis, not spelling. Two letters stay because "wbbm" needs them;
+    # "i" is left alone for roman numerals ("AKN III").
     text = _REPEAT.sub(r"\1\1", text)
     return _SPACES.sub(" ", text).strip()
 
@@ -98,9 +99,12 @@ class Lexicon:
     no_stem: frozenset[str] = frozenset()
     unit_families: dict[str, str] = field(default_factory=dict)
     unit_soft: frozenset[str] = frozenset()
+    unit_near: dict[str, str] = field(default_factory=dict)
+    place_words: frozenset[str] = frozenset()
     unit_query_noise: frozenset[str] = frozenset()
     unit_status: frozenset[str] = frozenset()
     list_words: frozenset[str] = frozenset()
+    list_filler: frozenset[str] = frozenset()
     instansi: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -120,9 +124,12 @@ class Lexicon:
             no_stem=_words(data.get("no_stem")),
             unit_families=_invert(data.get("unit_families")),
             unit_soft=_words(data.get("unit_soft")),
+            unit_near=_invert(data.get("unit_near")),
+            place_words=_words(data.get("place_words")),
             unit_query_noise=_words(data.get("unit_query_noise")),
             unit_status=_words(data.get("unit_status")),
             list_words=_words(data.get("list_words")),
+            list_filler=_words(data.get("list_filler")),
             instansi=_invert(data.get("instansi")),
         )
 

@@ -48,7 +48,8 @@ class Lookup:
     choices: tuple[UnitRef, ...] = ()
     close: tuple[tuple[UnitRef, float], ...] = ()
     see_also: tuple[UnitRef, ...] = ()
-    unit_like: bool = False  # the question names a unit type or reads as a status question
+    types: frozenset[str] = frozenset()  # unit types the question names
+    status: bool = False  # the question asks about a predicate ("udah wbk?")
 
 
 @dataclass
@@ -68,6 +69,17 @@ class UnitIndex:
         self.type_tokens = lex.unit_type_tokens
         self.families = lex.unit_families
         self.soft = lex.unit_soft
+        self.place_words = lex.place_words
+        self.near = lex.unit_near
+        self.generic_types = frozenset(k for k, v in self.families.items() if k == v)
+        self.query_types = self.type_tokens | frozenset(self.families) | frozenset(self.near)
+        self.instansi_alias = lex.instansi
+        # Words the lexicon defines are never "typos" of a unit name ("jampidum" is not
+        # "jampidsus").
+        self.protected = (
+            self.type_tokens | frozenset(lex.instansi) | frozenset(lex.regions.values())
+            | frozenset(self.families)
+        )
         # Class suffixes are phrases ("kelas iia", "non tpi"): removed as phrases, so that a
         # lone "2" in "MAN 2 Jakarta Timur" survives.
         self._noise = phrase_pattern(lex.unit_noise)
@@ -158,36 +170,76 @@ class UnitIndex:
         for t in raw:
             if t in self.query_noise or _YEAR.match(t):
                 continue
-            fixed.append(self.typos.fix(t) if t not in self.vocabulary else t)
+            known = t in self.vocabulary or t in self.protected
+            fixed.append(t if known else self.typos.fix(t))
         # A repaired word may complete a type phrase ("pengadilan negri" → "pn").
         tokens = norm.retype(fixed)
         return frozenset(t for t in tokens if t not in self.query_noise), status
 
-    def _family(self, token: str) -> str:
-        return self.families.get(token, token)
+    def _type_match(self, q_type: str, variant_types: frozenset[str]) -> str | None:
+        """How a type the user named fits the unit: "same", "near" (polres/polresta) or None.
 
-    def _covers(self, q: frozenset[str], variant: _Variant, unit: int) -> tuple[bool, int]:
-        """Does the variant account for every query token? Returns (ok, hard_extras)."""
+        A generic word ("pengadilan") fits every type of its family; a specific type never
+        stands for a sibling (PN is not PA, Lapas is not Bapas).
+        """
+        if q_type in variant_types:
+            return "same"
+        if q_type in self.generic_types:
+            family = self.families.get(q_type)
+            if any(self.families.get(v) == family for v in variant_types):
+                return "near"
+        near = self.near.get(q_type)
+        if near is not None and any(self.near.get(v) == near for v in variant_types):
+            return "near"
+        return None
+
+    def _score(self, q: frozenset[str], variant: _Variant, unit: int) -> tuple[int, int, int] | None:
+        """(hard, descriptive, soft) extra words of the unit, or None if it misses a query word.
+
+        hard: a unit type or a place word the user did not say ("Polres Gresik" for
+        "gresik", "Sumbawa Barat" for "sumbawa"); descriptive: another word of the name
+        ("Pelabuhan" in "Polres Pelabuhan Tanjung Perak"); soft: "kota", "kantor", a near type.
+        """
         region = self.region_tokens[unit]
-        q_types = {t for t in q if t in self.type_tokens or t in self.families}
+        ref = self.units[unit]
+        matched_types: set[str] = set(q & variant.types)
+        by_instansi = False
+        soft = 0
         for t in q - variant.core:
             if t in region:
                 continue
-            if t in q_types and any(self._family(t) == self._family(v) for v in variant.types):
+            kind = self._type_match(t, variant.types) if t in self.query_types else None
+            if kind is not None:
+                soft += kind == "near"
+                matched_types.add(t)
                 continue
-            return False, 0
-        matched_types = {self._family(t) for t in q_types}
-        extras = 0
+            instansi = self.instansi_alias.get(t)
+            if instansi is not None and instansi in self._instansi_text(ref):
+                by_instansi = True
+                continue
+            return None
+        # Naming the agency ("bpn buleleng") or one of the unit's types ("ditlantas jatim" for
+        # "Ditlantas Polda Jawa Timur") settles the type: its other type words are soft.
+        typed = by_instansi or bool(matched_types)
+        hard = desc = 0
         for t in variant.core - q:
-            if t in self.soft:
-                continue
-            if t in variant.types and self._family(t) in matched_types:
-                continue
-            extras += 1
-        if q_types and not variant.types & q_types:
-            # A family match ("polres" for "Polresta") is not as good as the type itself.
-            extras += 0 if any(self._family(t) in matched_types for t in variant.types) else 1
-        return True, extras
+            if t in variant.types:
+                if any(self._type_match(m, frozenset({t})) for m in matched_types):
+                    continue
+                if typed:
+                    soft += 1
+                    continue
+                hard += 1
+            elif t in self.soft:
+                soft += 1
+            elif t in self.place_words:
+                hard += 1
+            else:
+                desc += 1
+        return hard, desc, soft
+
+    def _instansi_text(self, ref: UnitRef) -> str:
+        return f" {fold(ref.instansi)} {fold(ref.name)} "
 
     def _candidates(self, q: frozenset[str]) -> set[int]:
         lists = sorted((self.postings.get(t, ()) for t in q), key=len)
@@ -202,33 +254,43 @@ class UnitIndex:
 
     def lookup(self, text: str, *, limit: int = 3) -> Lookup:
         q, status = self.query_tokens(text)
-        q_types = {t for t in q if t in self.type_tokens or t in self.families}
-        unit_like = bool(q_types) or status
+        q_types = frozenset(t for t in q if t in self.query_types)
         if not q:
-            return Lookup(q, unit_like=unit_like)
-        best: dict[int, int] = {}
+            return Lookup(q, types=q_types, status=status)
+        best: dict[int, tuple[int, int, int]] = {}
         candidates = self._candidates(q)
         for vindex in candidates:
             variant = self.variants[vindex]
-            ok, extras = self._covers(q, variant, variant.unit)
-            if ok and extras < best.get(variant.unit, 99):
-                best[variant.unit] = extras
+            score = self._score(q, variant, variant.unit)
+            if score is not None and score < best.get(variant.unit, (99, 99, 99)):
+                best[variant.unit] = score
         ranked = sorted(best, key=lambda u: (best[u], self.units[u].name))
-        if ranked and best[ranked[0]] == 0 and (len(ranked) == 1 or best[ranked[1]] > 0):
-            twins = tuple(self.units[u] for u in ranked[1 : 1 + limit])
-            return Lookup(q, answer=self.units[ranked[0]], see_also=twins, unit_like=True)
+        named = bool(q - q_types)  # the question names something beyond a unit type
+        first = best[ranked[0]] if ranked else None
+        if ranked and (named or first == (0, 0, 0)):
+            second = best[ranked[1]] if len(ranked) > 1 else None
+            clean = first[0] == 0 and first[1] == 0
+            unique = second is None or second[:2] > first[:2] or (
+                clean and second[:2] == first[:2] and second[2] > first[2]
+            )
+            # A descriptive extra word is tolerated only when nothing else fits at all.
+            lone = first[0] == 0 and second is None
+            if (clean and unique) or lone:
+                twins = tuple(self.units[u] for u in ranked[1 : 1 + limit])
+                return Lookup(q, answer=self.units[ranked[0]], see_also=twins,
+                              types=q_types, status=status)
         if ranked:
-            # Several units fit equally, or the only fit is more specific than the question
-            # (Polres Gresik for "gresik"): the user picks; never answer for them.
-            fewest = best[ranked[0]]
-            tied = [u for u in ranked if best[u] == fewest]
+            # Several units fit, or the only fit says more than the question (Polres Gresik
+            # for "gresik"): the user picks; never answer for them.
+            fewest = best[ranked[0]][:2]
+            tied = [u for u in ranked if best[u][:2] == fewest]
             pool = tied if len(tied) > 1 else ranked
             return Lookup(
-                q, choices=tuple(self.units[u] for u in pool[: max(limit, len(tied))]),
-                unit_like=True,
+                q, choices=tuple(self.units[u] for u in pool[: max(limit, min(len(tied), 8))]),
+                types=q_types, status=status,
             )
         close = self._close(q, candidates, limit=limit)
-        return Lookup(q, close=close, unit_like=unit_like)
+        return Lookup(q, close=close, types=q_types, status=status)
 
     def _close(
         self, q: frozenset[str], candidates: set[int], *, limit: int

@@ -1,0 +1,41 @@
+import os
+
+# Before telegram is imported: RetryAfter.retry_after is a timedelta, with no deprecation
+# warning (warnings are errors in this suite).
+os.environ["PTB_TIMEDELTA"] = "1"
+
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from bot.app import build_brain  # noqa: E402
+from bot.config import Settings  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(
+        token="123456:TEST-TOKEN",
+        db_path=tmp_path / "zibot.db",
+        knowledge_dir=ROOT / "knowledge",
+        admin_ids=frozenset({1}),
+    )
+
+
+@pytest.fixture
+def brain(settings: Settings):
+    brain = build_brain(settings)
+    yield brain
+    brain.store.close()
+
+
+@pytest.fixture(scope="session")
+def shared_brain(tmp_path_factory):
+    """One read-only brain for the many pure question tests."""
+    path = tmp_path_factory.mktemp("shared") / "zibot.db"
+    brain = build_brain(Settings(db_path=path, knowledge_dir=ROOT / "knowledge"))
+    yield brain
+    brain.store.close()
