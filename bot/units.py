@@ -193,11 +193,13 @@ class UnitIndex:
             return "near"
         return None
 
-    def _score(self, q: frozenset[str], variant: _Variant, unit: int) -> tuple[int, int, int] | None:
-        """(hard, descriptive, soft) extra words of the unit, or None if it misses a query word.
+    def _score(
+        self, q: frozenset[str], variant: _Variant, unit: int
+    ) -> tuple[int, int, int, int] | None:
+        """(place, hard, descriptive, soft) extra words of the unit; None if it misses a word.
 
-        hard: a unit type or a place word the user did not say ("Polres Gresik" for
-        "gresik", "Sumbawa Barat" for "sumbawa"); descriptive: another word of the name
+        place: a word that makes it another place ("Sumbawa Barat" for "sumbawa"); hard: a unit
+        type the user did not say ("Polres Gresik" for "gresik"); descriptive: another word of the name
         ("Pelabuhan" in "Polres Pelabuhan Tanjung Perak"); soft: "kota", "kantor", a near type.
         """
         region = self.region_tokens[unit]
@@ -221,7 +223,7 @@ class UnitIndex:
         # Naming the agency ("bpn buleleng") or one of the unit's types ("ditlantas jatim" for
         # "Ditlantas Polda Jawa Timur") settles the type: its other type words are soft.
         typed = by_instansi or bool(matched_types)
-        hard = desc = 0
+        place = hard = desc = 0
         for t in variant.core - q:
             if t in variant.types:
                 if any(self._type_match(m, frozenset({t})) for m in matched_types):
@@ -233,10 +235,10 @@ class UnitIndex:
             elif t in self.soft:
                 soft += 1
             elif t in self.place_words:
-                hard += 1
+                place += 1
             else:
                 desc += 1
-        return hard, desc, soft
+        return place, hard, desc, soft
 
     def _instansi_text(self, ref: UnitRef) -> str:
         return f" {fold(ref.instansi)} {fold(ref.name)} "
@@ -257,24 +259,28 @@ class UnitIndex:
         q_types = frozenset(t for t in q if t in self.query_types)
         if not q:
             return Lookup(q, types=q_types, status=status)
-        best: dict[int, tuple[int, int, int]] = {}
+        best: dict[int, tuple[int, int, int, int]] = {}
         candidates = self._candidates(q)
         for vindex in candidates:
             variant = self.variants[vindex]
             score = self._score(q, variant, variant.unit)
-            if score is not None and score < best.get(variant.unit, (99, 99, 99)):
+            if score is not None and score < best.get(variant.unit, (99, 99, 99, 99)):
                 best[variant.unit] = score
+        # A unit of another place is a near miss for the not-found reply, never a choice.
+        near_miss = [u for u, sc in best.items() if sc[0] > 0]
+        for u in near_miss:
+            del best[u]
         ranked = sorted(best, key=lambda u: (best[u], self.units[u].name))
         named = bool(q - q_types)  # the question names something beyond a unit type
         first = best[ranked[0]] if ranked else None
-        if ranked and (named or first == (0, 0, 0)):
+        if ranked and (named or first == (0, 0, 0, 0)):
             second = best[ranked[1]] if len(ranked) > 1 else None
-            clean = first[0] == 0 and first[1] == 0
-            unique = second is None or second[:2] > first[:2] or (
-                clean and second[:2] == first[:2] and second[2] > first[2]
+            clean = first[1] == 0 and first[2] == 0
+            unique = second is None or second[:3] > first[:3] or (
+                clean and second[:3] == first[:3] and second[3] > first[3]
             )
             # A descriptive extra word is tolerated only when nothing else fits at all.
-            lone = first[0] == 0 and second is None
+            lone = first[1] == 0 and second is None
             if (clean and unique) or lone:
                 twins = tuple(self.units[u] for u in ranked[1 : 1 + limit])
                 return Lookup(q, answer=self.units[ranked[0]], see_also=twins,
@@ -282,15 +288,18 @@ class UnitIndex:
         if ranked:
             # Several units fit, or the only fit says more than the question (Polres Gresik
             # for "gresik"): the user picks; never answer for them.
-            fewest = best[ranked[0]][:2]
-            tied = [u for u in ranked if best[u][:2] == fewest]
+            fewest = best[ranked[0]][:3]
+            tied = [u for u in ranked if best[u][:3] == fewest]
             pool = tied if len(tied) > 1 else ranked
             return Lookup(
                 q, choices=tuple(self.units[u] for u in pool[: max(limit, min(len(tied), 8))]),
                 types=q_types, status=status,
             )
-        close = self._close(q, candidates, limit=limit)
-        return Lookup(q, close=close, types=q_types, status=status)
+        close = tuple((self.units[u], 100.0) for u in sorted(near_miss)[:limit])
+        close += tuple(
+            c for c in self._close(q, candidates, limit=limit) if c[0] not in dict(close)
+        )
+        return Lookup(q, close=close[:limit], types=q_types, status=status)
 
     def _close(
         self, q: frozenset[str], candidates: set[int], *, limit: int

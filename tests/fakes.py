@@ -148,7 +148,10 @@ class FakeRequest(BaseRequest):
         if "/file/" in url:
             return 200, self.api.files.get(endpoint, b"")
         params = request_data.parameters if request_data is not None else {}
-        status, body = self.api.handle(endpoint, dict(params))
+        answer = self.api.handle(endpoint, dict(params))
+        if isinstance(answer, BaseException):
+            raise answer  # e.g. TimedOut, as HTTPXRequest raises it
+        status, body = answer
         return status, json.dumps(body).encode()
 
 

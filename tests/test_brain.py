@@ -1,0 +1,194 @@
+"""The brain, pure: no Telegram, no network."""
+
+import json
+
+import pytest
+
+from bot import render, texts
+from bot.reply import Who
+
+
+def test_definition_is_answered_with_sources(shared_brain):
+    reply = shared_brain.ask("apa itu WBBM?")
+    assert reply.kind == "answer"
+    assert reply.id == "wbbm-definisi"
+    assert reply.sources
+    assert "Sumber:" in render.plain(reply)
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("bedanya wbk ama wbbm apa", "wbk-vs-wbbm"),
+        ("nilai minimal wbk brp", "nilai-minimal-wbk"),
+        ("kapan batas akhir pengusulan zi", "batas-usulan"),
+    ],
+)
+def test_informal_questions(shared_brain, question, entry):
+    reply = shared_brain.ask(question)
+    assert (reply.kind, reply.id) == ("answer", entry)
+
+
+def test_every_answer_a_user_can_get_names_its_source(shared_brain):
+    for entry in shared_brain.entries:
+        reply = shared_brain.entry_reply(entry)
+        assert reply.sources, entry.id
+
+
+def test_out_of_scope_is_refused_politely(shared_brain):
+    reply = shared_brain.ask("resep rendang padang yang enak")
+    assert reply.kind == "fallback"
+    assert texts.EXAMPLES[0] in reply.body
+
+
+@pytest.mark.parametrize("text", ["halo", "makasih kak", "selamat pagi min"])
+def test_smalltalk(shared_brain, text):
+    assert shared_brain.ask(text).kind == "smalltalk"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "x" * 5000, "🤔🤔", "'; DROP TABLE awards; --"])
+def test_odd_input_gets_a_polite_reply(shared_brain, text):
+    reply = shared_brain.ask(text)
+    assert reply.kind in ("fallback", "smalltalk", "not_found", "suggest")
+    assert render.plain(reply)
+
+
+def test_unit_history_with_source(shared_brain):
+    reply = shared_brain.ask("polres lhokseumawe udah wbk belum?")
+    assert reply.kind == "award"
+    assert reply.title == "Polres Lhokseumawe"
+    assert "WBK 2020" in reply.body
+    assert any("tribratanews" in s for s in reply.sources)
+
+
+def test_revocation_is_part_of_the_history(shared_brain):
+    reply = shared_brain.ask("apakah PN Surabaya masih WBK?")
+    assert reply.kind == "award"
+    assert "dicabut 3 Februari 2022" in reply.body
+
+
+def test_unknown_unit_is_not_found_without_a_claim(shared_brain):
+    reply = shared_brain.ask("apakah polres atlantis sudah wbk?")
+    assert reply.kind == "not_found"
+    assert "bukan berarti" in reply.body
+    assert "WBK 20" not in reply.body
+
+
+def test_twin_is_never_answered_for_the_other(shared_brain):
+    reply = shared_brain.ask("polres sumbawa udah wbk?")
+    assert reply.kind == "not_found"
+    assert reply.id is None
+
+
+def test_exact_twin_answers_and_points_to_the_other(shared_brain):
+    reply = shared_brain.ask("polres malang wbk?")
+    assert (reply.kind, reply.title) == ("award", "Polres Malang")
+    assert [b.title for b in reply.buttons] == ["Polres Malang Kota"]
+
+
+def test_place_alone_offers_the_units_there(shared_brain):
+    reply = shared_brain.ask("gresik udah wbk?")
+    assert reply.kind == "suggest"
+    assert {c.title for c in reply.suggestions} == {"Polres Gresik", "KSOP Gresik"}
+
+
+@pytest.mark.parametrize(
+    ("question", "unit"),
+    [
+        ("kejari surbaya wbbm ga", "Kejaksaan Negeri Surabaya"),
+        ("lapas banyuwangi wbk?", "Lembaga Pemasyarakatan Kelas IIA Banyuwangi"),
+        ("PN bangli dapet wbk?", "Pengadilan Negeri Bangli"),
+        ("kemenag salatiga", "Kantor Kementerian Agama Kota Salatiga"),
+    ],
+)
+def test_abbreviations_typos_and_class_suffixes(shared_brain, question, unit):
+    reply = shared_brain.ask(question)
+    assert (reply.kind, reply.title) == ("award", unit)
+
+
+def test_list_by_instansi_predicate_and_year(shared_brain):
+    reply = shared_brain.ask("unit polri yang wbbm 2025")
+    assert reply.kind == "award"
+    assert "Polresta Banyuwangi" in reply.body
+    assert "2024" not in reply.body
+
+
+def test_check_command_never_answers_from_the_knowledge_base(shared_brain):
+    assert shared_brain.check("apa itu wbk").kind == "not_found"
+    assert shared_brain.check("").kind == "fallback"
+
+
+def test_suggestions_offer_choices_and_a_choice_answers(shared_brain):
+    reply = shared_brain.ask("nilai minimal")
+    if reply.kind == "suggest":
+        choice = reply.suggestions[0]
+        assert shared_brain.choose(choice.key).kind == "answer"
+    assert shared_brain.choose("x").kind == "fallback"
+    assert shared_brain.choose("k:tidak-ada").body == texts.EXPIRED
+
+
+def test_json_contract(shared_brain):
+    reply = shared_brain.ask("apa itu wbk")
+    data = reply.as_json(render.plain(reply))
+    assert set(data) == {"kind", "text", "id", "score", "suggestions", "sources"}
+    assert data["kind"] in ("answer", "suggest", "award", "not_found", "fallback", "smalltalk")
+    assert 0 <= data["score"] <= 1
+    json.dumps(data)
+
+
+def test_help_hides_admin_commands_from_users(shared_brain):
+    assert "/status" not in shared_brain.help(Who()).body
+    assert "/status" in shared_brain.help(Who(is_admin=True)).body
+
+
+def test_subscription_flow(brain):
+    who = Who(chat_id=5, user_id=5)
+    assert brain.subscribe("", who).body == texts.SUB_DONE_ALL
+    assert texts.SUB_ALL in brain.subscribe("", who).body
+    assert "WBBM" in brain.subscribe("wbbm", who).body
+    assert "Jawa Timur" in brain.subscribe("jatim", who).body
+    assert brain.store.subscriber(5)["filters"] == ["predikat:wbbm", "wilayah:jawa timur"]
+    assert "tidak saya kenali" in brain.subscribe("planet mars", who).body
+    reply = brain.unsubscribe("wbbm", who)
+    assert "Jawa Timur" in reply.body
+    assert brain.unsubscribe("", who).body == texts.UNSUB_DONE
+    assert brain.store.subscriber(5)["active"] == 0
+    assert brain.unsubscribe("", who).body == texts.SUB_NOT_SUBSCRIBED
+
+
+def test_console_cannot_subscribe(brain):
+    assert brain.subscribe("", Who(chat_type="console")).body == texts.SUB_TELEGRAM_ONLY
+
+
+def test_free_announcement_needs_admin_and_confirmation(brain):
+    user = Who(chat_id=9, user_id=9)
+    admin = Who(chat_id=1, user_id=1, is_admin=True)
+    brain.subscribe("", user)
+    assert brain.announce_preview("halo semua", user).body == texts.ADMIN_ONLY
+    preview = brain.announce_preview("halo semua", admin)
+    assert brain.store.delivery_counts()["pending"] == 0
+    confirm = next(b for b in preview.buttons if b.key.startswith("ann:"))
+    assert brain.choose(confirm.key, user).body == texts.EXPIRED
+    done = brain.choose(confirm.key, admin)
+    assert "1 penerima" in done.body
+    assert brain.store.delivery_counts()["pending"] == 1
+    assert brain.choose(confirm.key, admin).body == texts.EXPIRED
+
+
+def test_admin_import_preview_then_import(brain):
+    admin = Who(chat_id=1, user_id=1, is_admin=True)
+    data = b"unit,predicate,year\nPolres Baru Sekali,WBK,2025\n"
+    preview = brain.import_preview("baru.csv", data, admin)
+    assert "baru: 1" in preview.body
+    assert brain.check("polres baru sekali").kind != "award"
+    button = next(b for b in preview.buttons if b.key.endswith(":saja"))
+    done = brain.choose(button.key, admin)
+    assert "1 baru" in done.body
+    assert brain.check("polres baru sekali").kind == "award"
+
+
+def test_admin_import_with_bad_rows_offers_no_import(brain):
+    admin = Who(chat_id=1, user_id=1, is_admin=True)
+    preview = brain.import_preview("x.csv", b"unit,predicate,year\nA,WBK,1999\n", admin)
+    assert "baris 2" in preview.body
+    assert not preview.buttons
