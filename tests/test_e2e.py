@@ -1,0 +1,131 @@
+"""End to end over real HTTP: `zibot run` as a subprocess against a fake Bot API on 127.0.0.1."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from bot.store import Store
+from tests.conftest import ROOT
+from tests.fakes import FakeBotApiServer, message_update, wait_until
+
+TOKEN = "123456:E2E-TOKEN"
+
+
+@pytest.fixture
+def server():
+    server = FakeBotApiServer().start()
+    yield server
+    server.stop()
+
+
+def _env(server: FakeBotApiServer, db: Path, **extra: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ZIBOT_"))}
+    env.update(
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_BASE_URL=server.base_url,
+        TELEGRAM_API_FILE_URL=server.file_url,
+        ZIBOT_DB=str(db),
+        ZIBOT_ADMIN_IDS="1",
+        ZIBOT_LOG_LEVEL="INFO",
+        PTB_TIMEDELTA="1",
+        **extra,
+    )
+    return env
+
+
+def _start(env: dict, log: Path) -> subprocess.Popen:
+    with log.open("ab") as out:  # the child keeps its own copy of the descriptor
+        return subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env,
+            stdout=out, stderr=subprocess.STDOUT,
+        )
+
+
+def _sent(server) -> list[dict]:
+    return server.api.sent()
+
+
+def test_start_help_and_question_round_trip(server, tmp_path):
+    log = tmp_path / "bot.log"
+    proc = _start(_env(server, tmp_path / "z.db"), log)
+    try:
+        server.push_update(message_update("/start"))
+        server.push_update(message_update("/bantuan"))
+        server.push_update(message_update("polres lhokseumawe udah wbk belum?"))
+        assert wait_until(lambda: len(_sent(server)) >= 3, timeout=30), log.read_text()
+        texts = [s["text"] for s in _sent(server)]
+        assert "Halo" in texts[0]
+        assert "/cek" in texts[1]
+        assert "Polres Lhokseumawe" in texts[2] and "WBK 2020" in texts[2]
+        assert {c[0] for c in server.api.calls} >= {"getMe", "getUpdates", "setMyCommands"}
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 0, log.read_text()
+    output = log.read_text()
+    assert TOKEN not in output  # the token never reaches the logs
+    assert "Traceback" not in output
+
+
+def test_bad_configuration_is_one_clear_line(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ZIBOT_"))}
+    env.update(TELEGRAM_BOT_TOKEN="bukan token", ZIBOT_DB=str(tmp_path / "z.db"))
+    result = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "TELEGRAM_BOT_TOKEN" in result.stderr
+    env["TELEGRAM_BOT_TOKEN"] = TOKEN
+    env["ZIBOT_ADMIN_IDS"] = "12,abc"
+    result = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "ZIBOT_ADMIN_IDS" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_announcement_survives_kill_9(tmp_path):
+    """Kill the bot mid-announcement; after a restart every subscriber has it once."""
+    subscribers = list(range(1000, 1060))
+    server = FakeBotApiServer(delay=0.02).start()
+    db = tmp_path / "z.db"
+    log = tmp_path / "bot.log"
+    env = _env(server, db, ZIBOT_SEND_RATE="30")
+    try:
+        # Seed the database and the subscribers before the bot starts.
+        subprocess.run([sys.executable, "-m", "bot", "awards", "stats"], cwd=ROOT, env=env,
+                       check=True, capture_output=True, timeout=60)
+        store = Store(db)
+        for chat in subscribers:
+            store.save_subscriber(chat, "private", [])
+        store.close()
+        proc = _start(env, log)
+        awards = tmp_path / "baru.csv"
+        awards.write_text("unit,instansi,region,predicate,year,source\n"
+                          "Polres Uji Crash,Polri,Jawa Timur,WBK,2025,SK uji\n")
+        subprocess.run([sys.executable, "-m", "bot", "awards", "import", str(awards),
+                        "--announce"], cwd=ROOT, env=env, check=True, capture_output=True,
+                       timeout=60)
+        assert wait_until(lambda: len(_sent(server)) >= 15, timeout=30), log.read_text()
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+        before = len(_sent(server))
+        assert before < len(subscribers), "the announcement finished before the kill"
+        proc = _start(env, log)
+        assert wait_until(lambda: set(subscribers) <= {int(s["chat_id"]) for s in
+                                                       _sent(server)}, timeout=60)
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=20)
+        counts = Counter(int(s["chat_id"]) for s in _sent(server))
+        assert set(counts) == set(subscribers)
+        duplicates = sum(n - 1 for n in counts.values())
+        assert duplicates <= 1, counts
+        store = Store(db)
+        assert store.delivery_counts()["pending"] == 0
+        store.close()
+    finally:
+        server.stop()
