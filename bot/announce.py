@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 from collections import defaultdict
 
 import sqlite_utils
@@ -47,7 +48,8 @@ def award_message(awards: list[dict]) -> list[str]:
         html.escape(texts.ANNOUNCE_INTRO.format(count=len(awards))),
     ]
     for (predicate, instansi), rows in sorted(groups.items()):
-        lines = [f"<b>{html.escape(texts.ANNOUNCE_GROUP.format(predicate=predicate, instansi=instansi))}</b>"]
+        heading = texts.ANNOUNCE_GROUP.format(predicate=predicate, instansi=instansi)
+        lines = [f"<b>{html.escape(heading)}</b>"]
         for a in sorted(rows, key=lambda r: r["name"]):
             link = f"https://t.me/{BOT_PLACEHOLDER}?start=unit_{a['unit_id']}"
             year = f" ({a['year']})" if a.get("year") else ""
@@ -81,8 +83,6 @@ def award_announcer(filters: FilterParser, units: UnitIndex) -> Announcer:
 
 
 def _keys(raw: str | None) -> list[str]:
-    import json
-
     return json.loads(raw or "[]")
 
 
@@ -93,7 +93,8 @@ def enqueue_free(store: Store, text: str, *, created_by: str) -> tuple[int, int]
     )
     parts = split_message(body)
     with store.transaction() as db:
-        chats = [r["chat_id"] for r in db.query("SELECT chat_id FROM subscribers WHERE active = 1")]
+        rows = db.query("SELECT chat_id FROM subscribers WHERE active = 1")
+        chats = [r["chat_id"] for r in rows]
         messages = {chat: parts for chat in chats}
         announcement_id = enqueue(db, kind="free", messages=messages, created_by=created_by)
     return announcement_id, len(messages)

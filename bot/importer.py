@@ -111,7 +111,8 @@ def _read_xlsx(data: bytes) -> list[tuple[int, dict]]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise ImportFileError(f"berkas XLSX tidak dapat dibuka ({exc.__class__.__name__})") from None
+        name = exc.__class__.__name__
+        raise ImportFileError(f"berkas XLSX tidak dapat dibuka ({name})") from None
     sheet = workbook.worksheets[0]
     rows: list[tuple[int, dict]] = []
     header: list[str] | None = None

@@ -14,6 +14,7 @@ capped backoff and never deactivate anyone.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 import time
@@ -89,10 +90,8 @@ class Sender:
                 worked = False
             if not worked:
                 self.wake.clear()
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.wake.wait(), self.limits.idle_poll)
-                except TimeoutError:
-                    pass
 
     async def drain_once(self) -> bool:
         """Send what is due now; True when at least one row was attempted."""

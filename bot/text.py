@@ -66,7 +66,7 @@ def _fold_mapping(raw: dict | None) -> dict[str, str]:
 
 
 def _invert(groups: dict | None) -> dict[str, str]:
-    """``{canonical: [variant, ...]}`` → ``{variant: canonical}`` (the canonical maps to itself)."""
+    """``{canonical: [variant, ...]}`` → ``{variant: canonical}``; the canonical maps to itself."""
     out: dict[str, str] = {}
     for canonical, variants in (groups or {}).items():
         canon = fold(str(canonical))

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from bot.text import Normalizer, TypoFixer, phrase_pattern, fold
+from bot.text import Normalizer, TypoFixer, fold, phrase_pattern
 
 _PAREN = re.compile(r"\(([^)]*)\)")
 _YEAR = re.compile(r"^(19|20)\d\d$")
@@ -95,7 +95,9 @@ class UnitIndex:
         self.region_tokens: list[frozenset[str]] = []
         postings: dict[str, list[int]] = defaultdict(list)
         for row in rows:
-            ref = UnitRef(row["id"], row["name"], row.get("instansi") or "", row.get("region") or "")
+            ref = UnitRef(
+                row["id"], row["name"], row.get("instansi") or "", row.get("region") or ""
+            )
             index = len(self.units)
             self.units.append(ref)
             self.region_tokens.append(frozenset(self._core(ref.region)))
@@ -198,9 +200,10 @@ class UnitIndex:
     ) -> tuple[int, int, int, int] | None:
         """(place, hard, descriptive, soft) extra words of the unit; None if it misses a word.
 
-        place: a word that makes it another place ("Sumbawa Barat" for "sumbawa"); hard: a unit
-        type the user did not say ("Polres Gresik" for "gresik"); descriptive: another word of the name
-        ("Pelabuhan" in "Polres Pelabuhan Tanjung Perak"); soft: "kota", "kantor", a near type.
+        place: a word that makes it another place ("Sumbawa Barat" for "sumbawa"); hard: a
+        unit type the user did not say ("Polres Gresik" for "gresik"); descriptive: another
+        word of the name ("Pelabuhan" in "Polres Pelabuhan Tanjung Perak"); soft: "kota",
+        "kantor", a near type.
         """
         region = self.region_tokens[unit]
         ref = self.units[unit]

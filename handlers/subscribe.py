@@ -19,7 +19,8 @@ async def langganan(update: Update, context: Context) -> None:
 async def berhenti(update: Update, context: Context) -> None:
     """Unsubscribe from everything or from one filter."""
     who = await who_of(update, context, check_chat_admin=True)
-    await send_reply(update, context, brain_of(context).unsubscribe(" ".join(context.args or []), who))
+    reply = brain_of(context).unsubscribe(" ".join(context.args or []), who)
+    await send_reply(update, context, reply)
 
 
 def _removed(change: ChatMemberUpdated) -> bool:

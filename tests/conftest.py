@@ -4,12 +4,12 @@ import os
 # warning (warnings are errors in this suite).
 os.environ["PTB_TIMEDELTA"] = "1"
 
-from pathlib import Path  # noqa: E402
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-from bot.app import build_brain  # noqa: E402
-from bot.config import Settings  # noqa: E402
+from bot.app import build_brain
+from bot.config import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

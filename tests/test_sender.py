@@ -14,7 +14,7 @@ from telegram.error import TimedOut
 from bot.announce import award_announcer, enqueue_free
 from bot.importer import import_awards
 from bot.sender import Limits, Sender
-from tests.fakes import FakeApi, FakeRequest, blocked, error, ok, too_many
+from tests.fakes import FakeApi, FakeRequest, blocked, error, too_many
 
 FAST = Limits(per_second=1000, per_chat_seconds=0.0, per_group_seconds=0.0,
               backoff_base=0.01, backoff_cap=0.05, idle_poll=0.05)

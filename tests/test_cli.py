@@ -1,0 +1,108 @@
+"""The zibot command as a user runs it."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+
+def run(args, tmp_path, *, stdin="", env_extra=None):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ZIBOT_"))}
+    env["ZIBOT_DB"] = str(tmp_path / "z.db")
+    env.update(env_extra or {})
+    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=ROOT, env=env,
+                          input=stdin, capture_output=True, text=True, timeout=120)
+
+
+def test_ask_json_batch_one_line_per_question_in_order(tmp_path):
+    questions = ["apa itu wbbm?", "", "cuaca besok gimana", "polres lhokseumawe udah wbk?",
+                 "halo"]
+    result = run(["ask", "--json"], tmp_path, stdin="\n".join(questions) + "\n")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == len(questions)
+    objects = [json.loads(line) for line in lines]
+    assert [o["kind"] for o in objects] == ["answer", "fallback", "fallback", "award",
+                                            "smalltalk"]
+    assert objects[0]["id"] == "wbbm-definisi" and objects[0]["sources"]
+    assert "Sumber:" in objects[0]["text"]
+    for o in objects:
+        assert set(o) == {"kind", "text", "id", "score", "suggestions", "sources"}
+
+
+def test_chat_reads_stdin_until_the_end(tmp_path):
+    result = run(["chat"], tmp_path, stdin="apa itu wbbm?\ngresik\n1\n")
+    assert result.returncode == 0, result.stderr
+    assert "WBBM" in result.stdout
+    assert "1. " in result.stdout  # the choices are numbered
+    assert "Gresik" in result.stdout.split("Unit yang mana?")[1]
+
+
+def test_kb_check_reports_every_problem(tmp_path):
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(ROOT / "knowledge", knowledge)
+    (knowledge / "entries" / "rusak.yaml").write_text(
+        "- id: Bad Id\n  judul: x\n  pertanyaan: [apa itu wbk]\n  jawaban: ''\n"
+        "- id: baru\n  judul: Baru\n  pertanyaan: [apa sih ini]\n  jawaban: isi\n"
+        "  sumber: [s]\n  terkait: [tidak-ada]\n"
+    )
+    result = run(["kb", "check"], tmp_path, env_extra={"ZIBOT_KNOWLEDGE": str(knowledge)})
+    assert result.returncode == 1
+    assert "kolom 'jawaban' kosong" in result.stderr
+    assert "kolom 'sumber' kosong" in result.stderr
+    assert "terkait 'tidak-ada' tidak ada" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_kb_check_passes_on_the_shipped_knowledge(tmp_path):
+    result = run(["kb", "check"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "OK" in result.stdout
+
+
+def test_import_with_a_bad_row_changes_nothing(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("unit,predicate,year\nPolres Baru,WBK,2025\nPolres Dua,WBK,1990\n")
+    result = run(["awards", "import", str(bad)], tmp_path)
+    assert result.returncode == 1
+    assert "baris 3" in result.stderr
+    after = run(["awards", "search", "polres baru"], tmp_path)
+    assert "belum ada di data kami" in after.stdout
+
+
+def test_import_dry_run_then_real(tmp_path):
+    good = tmp_path / "good.csv"
+    good.write_text("unit,predicate,year,source\nPolres Baru,WBK,2025,SK\n")
+    dry = run(["awards", "import", str(good), "--dry-run"], tmp_path)
+    assert "1 baru" in dry.stdout and "uji coba" in dry.stdout
+    real = run(["awards", "import", str(good)], tmp_path)
+    assert "1 baru" in real.stdout
+    again = run(["awards", "import", str(good)], tmp_path)
+    assert "0 baru, 1 sudah ada" in again.stdout
+    stats = run(["awards", "stats"], tmp_path)
+    assert "2025" in stats.stdout
+
+
+def test_missing_file_is_a_clear_message(tmp_path):
+    result = run(["awards", "import", str(tmp_path / "tidak-ada.xlsx")], tmp_path)
+    assert result.returncode == 2
+    assert "tidak ada" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_eval_prints_the_measures(tmp_path):
+    labelled = tmp_path / "q.tsv"
+    labelled.write_text("split\tlabel\tquestion\ntune\twbbm-definisi\tapa itu wbbm\n"
+                        "tune\tOOS\tresep soto\n")
+    result = run(["eval", str(labelled)], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "first-answer accuracy (in scope): 100.0%" in result.stdout
+    assert "out of scope refused: 100.0%" in result.stdout
+
+
+def test_announce_status(tmp_path):
+    result = run(["announce", "status"], tmp_path)
+    assert result.returncode == 0
+    assert "pelanggan aktif: 0" in result.stdout
