@@ -29,9 +29,12 @@ def build_brain(settings: Settings, *, store: Store | None = None) -> Brain:
     matcher = Matcher(entries, normalizer)
     if store is None:
         store = Store(settings.db_path)
-    if seed(store, settings.knowledge_dir / "data"):
+    index = UnitIndex((), normalizer)
+    index.extra_protected = frozenset(matcher.known)
+    if seed(store, settings.knowledge_dir / "data", keyer=index.keyer):
         log.info("database %s seeded from %s/data", settings.db_path, settings.knowledge_dir)
-    units = store.units()
-    index = UnitIndex(units, normalizer)
-    filters = FilterParser(normalizer, (u["region"] for u in units))
+    rows = store.unit_rows()
+    # Keys made under another lexicon are recomputed once and stored for the next start.
+    store.save_unit_keys(index.refresh(rows))
+    filters = FilterParser(normalizer, {u.region for u in index.units})
     return Brain(entries, matcher, normalizer, store, index, filters)

@@ -535,11 +535,11 @@ class Brain:
             try:
                 report = import_awards(
                     self.store, Path(pending.filename), data=pending.data,
-                    who=str(who.user_id), announcer=announcer,
+                    who=str(who.user_id), announcer=announcer, keyer=self.units.keyer,
                 )
             except ImportFileError as exc:
                 return Reply("smalltalk", str(exc))
-            self.units.refresh(self.store.units())
+            self.store.save_unit_keys(self.units.refresh(self.store.unit_rows()))
             text = texts.IMPOR_DONE.format(new=report.new, known=report.known,
                                            skipped=report.skipped)
             if report.announcement_id:

@@ -133,7 +133,7 @@ def cmd_awards_import(args: argparse.Namespace, settings: Settings) -> int:
     try:
         report = import_awards(
             brain.store, path, who=args.who, dry_run=args.dry_run, skip_bad=args.skip_bad,
-            source=args.source, announcer=announcer,
+            source=args.source, announcer=announcer, keyer=brain.units.keyer,
         )
     except ImportFileError as exc:
         print(f"{path.name}: {exc}. Tidak ada yang berubah.", file=sys.stderr)

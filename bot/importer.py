@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from bot.gc_pause import paused_gc
 from bot.store import Store, now_iso
 from bot.text import fold
 
@@ -50,6 +52,7 @@ class ImportFileError(Exception):
 @dataclass(frozen=True)
 class Row:
     line: int
+    key: str
     unit: str
     instansi: str
     region: str
@@ -176,8 +179,12 @@ def _map_header(header: Iterable[str]) -> dict[str, str]:
     return mapping
 
 
+# Undecodable bytes survive decoding as lone surrogates; control characters are never data.
+_BAD_TEXT = re.compile("[\udc80-\udcff\x00-\x08\x0b-\x1f]")
+
+
 def _has_bad_text(value: str) -> bool:
-    return any("\udc80" <= ch <= "\udcff" or (ord(ch) < 32 and ch not in "\t\n") for ch in value)
+    return _BAD_TEXT.search(value) is not None
 
 
 def validate(
@@ -192,7 +199,7 @@ def validate(
     for line, raw in body:
         values = {col: str(raw.get(name) or "").strip() for name, col in mapping.items()}
         problems = []
-        if any(_has_bad_text(v) for v in values.values()):
+        if _has_bad_text("".join(values.values())):
             problems.append("teks bukan UTF-8 yang sah")
         unit = " ".join(values.get("unit", "").split())
         if not unit:
@@ -219,6 +226,7 @@ def validate(
         rows.append(
             Row(
                 line=line,
+                key=identity[0],
                 unit=unit,
                 instansi=values.get("instansi", ""),
                 region=values.get("region", ""),
@@ -233,26 +241,52 @@ def validate(
 
 
 # ------------------------------------------------------------------------ writing
-def ensure_unit(db: sqlite_utils.Database, name: str, instansi: str, region: str,
-                aliases: str = "") -> int:
-    key = unit_key(name)
-    row = next(db.query("SELECT id, instansi, region FROM units WHERE key = ?", [key]), None)
-    if row is None:
-        return int(
-            db["units"].insert(
-                {"name": name, "key": key, "instansi": instansi, "region": region,
-                 "aliases": aliases}
-            ).last_pk
-        )
-    # Fill gaps, never overwrite what an earlier source said.
-    updates = {}
-    if instansi and not row["instansi"]:
-        updates["instansi"] = instansi
-    if region and not row["region"]:
-        updates["region"] = region
-    if updates:
-        db["units"].update(row["id"], updates)
-    return int(row["id"])
+# (name, aliases, region) → (match_keys, region_keys, version); see bot/units.py.
+Keyer = Callable[[str, str, str], tuple[str, str, str]]
+
+
+class UnitWriter:
+    """Finds or creates units inside one transaction; one read of the keys, then plain SQL.
+
+    sqlite-utils' ``insert`` inspects the table on every call, which made a 100,000-row
+    import take half a minute; the write path is the hot loop of an import.
+    """
+
+    def __init__(self, db: sqlite_utils.Database, keyer: Keyer | None = None):
+        self.conn = db.conn
+        self.keyer = keyer
+        self.known = {
+            key: [uid, instansi, region]
+            for uid, key, instansi, region in self.conn.execute(
+                "SELECT id, key, instansi, region FROM units"
+            )
+        }
+
+    def ensure(self, name: str, instansi: str, region: str, aliases: str = "",
+               key: str | None = None) -> int:
+        key = key or unit_key(name)
+        row = self.known.get(key)
+        if row is None:
+            keys = self.keyer(name, aliases, region) if self.keyer else (None, None, None)
+            cur = self.conn.execute(
+                "INSERT INTO units (name, key, instansi, region, aliases, match_keys, "
+                "region_keys, match_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [name, key, instansi, region, aliases, *keys],
+            )
+            self.known[key] = [cur.lastrowid, instansi, region]
+            return int(cur.lastrowid)
+        # Fill gaps, never overwrite what an earlier source said.
+        if instansi and not row[1]:
+            self.conn.execute("UPDATE units SET instansi = ? WHERE id = ?", [instansi, row[0]])
+            row[1] = instansi
+        if region and not row[2]:
+            # The region is part of the match keys: let the index recompute them.
+            self.conn.execute(
+                "UPDATE units SET region = ?, match_version = NULL WHERE id = ?",
+                [region, row[0]],
+            )
+            row[2] = region
+        return int(row[0])
 
 
 Announcer = Callable[[sqlite_utils.Database, list[dict], int], tuple[int | None, int]]
@@ -279,8 +313,14 @@ def import_awards(
     skip_bad: bool = False,
     source: str | None = None,
     announcer: Announcer | None = None,
+    keyer: Keyer | None = None,
 ) -> Report:
     """Validate, then write in one transaction. Raises ImportFileError for unreadable files."""
+    with paused_gc():
+        return _import(store, path, data, who, dry_run, skip_bad, source, announcer, keyer)
+
+
+def _import(store, path, data, who, dry_run, skip_bad, source, announcer, keyer) -> Report:
     report = Report(file=path.name, dry_run=dry_run)
     raw_rows = read_rows(path, data)
     rows, report.bad = validate(raw_rows, default_source=source or f"Impor berkas {path.name}")
@@ -293,9 +333,10 @@ def import_awards(
             batch_id = db["import_batches"].insert(
                 {"file": path.name, "who": who, "started_at": now_iso()}
             ).last_pk
+            units = UnitWriter(db, keyer)
             for done, row in enumerate(rows, 1):
-                unit_id = ensure_unit(db, row.unit, row.instansi, row.region, row.aliases)
-                cur = db.execute(
+                unit_id = units.ensure(row.unit, row.instansi, row.region, row.aliases, row.key)
+                cur = db.conn.execute(
                     "INSERT OR IGNORE INTO awards (unit_id, predicate, year, note, source, "
                     "batch_id) VALUES (?, ?, ?, ?, ?, ?)",
                     [unit_id, row.predicate, row.year, row.note, row.source, batch_id],
@@ -332,12 +373,13 @@ class _DryRun(Exception):
     """Rolls the transaction back after counting: a dry run sees exactly what a real run would."""
 
 
-def import_revocations(store: Store, path: Path) -> int:
+def import_revocations(store: Store, path: Path, keyer: Keyer | None = None) -> int:
     """Load the shipped revocations list (seed data); returns how many were new."""
     added = 0
     with store.transaction() as db, path.open(encoding="utf-8-sig", newline="") as fh:
+        units = UnitWriter(db, keyer)
         for raw in csv.DictReader(fh):
-            unit_id = ensure_unit(db, raw["unit"].strip(), raw.get("instansi", ""), "")
+            unit_id = units.ensure(raw["unit"].strip(), raw.get("instansi", ""), "")
             year = raw.get("predicate_year", "").strip()
             cur = db.execute(
                 "INSERT OR IGNORE INTO revocations (unit_id, predicate, predicate_year, "
@@ -363,11 +405,11 @@ def import_national_stats(store: Store, path: Path) -> None:
         db["national_stats"].upsert_all(rows, pk="year")
 
 
-def seed(store: Store, data_dir: Path) -> bool:
+def seed(store: Store, data_dir: Path, keyer: Keyer | None = None) -> bool:
     """Fill an empty database from the shipped data; a no-op once anything was imported."""
     if not store.is_empty():
         return False
-    import_awards(store, data_dir / "awards.csv", who="seed")
-    import_revocations(store, data_dir / "revocations.csv")
+    import_awards(store, data_dir / "awards.csv", who="seed", keyer=keyer)
+    import_revocations(store, data_dir / "revocations.csv", keyer=keyer)
     import_national_stats(store, data_dir / "national-stats.csv")
     return True

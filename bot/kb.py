@@ -10,6 +10,9 @@ import yaml
 
 from bot.text import fold
 
+# libyaml parses the knowledge base about ten times faster than the pure-Python loader.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_TITLE = 40
 REDIRECT = "pengalihan"
@@ -136,7 +139,7 @@ def load_entries(directory: Path) -> list[Entry]:
     for path in files:
         name = path.name
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
             problems.append(Problem(name, "", f"YAML tidak dapat dibaca: {exc}"))
             continue

@@ -152,8 +152,9 @@ class Matcher:
 
     def analyze(self, text: str) -> _Analyzed:
         norm = self.normalizer
-        tokens = [self.typos.fix(t) if t not in self.known else t for t in norm.tokens(text)]
-        tokens = norm.content(tokens)
+        # Fillers go first: a typo fixer that saw "nanya" would make it "namanya".
+        tokens = [self.typos.fix(t) if t not in self.known else t
+                  for t in norm.content(norm.tokens(text))]
         stems = [self.stemmer.stem(t) for t in tokens]
         weights = [self._weight(s) for s in stems]
         return _Analyzed(tokens, stems, weights, " ".join(sorted(tokens)), _slots(tokens))

@@ -11,24 +11,35 @@ mean", so a twin such as "Polres Sumbawa Barat" is never returned for "polres su
 
 from __future__ import annotations
 
+import gc
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
+from bot.gc_pause import paused_gc
 from bot.text import Normalizer, TypoFixer, fold, phrase_pattern
 
 _PAREN = re.compile(r"\(([^)]*)\)")
+KEY_FORMAT = ":2"  # bump when keys_for changes what it produces
+# A typo repair answers directly only when the word is long and the repair close.
+SURE_REPAIR_LENGTH = 7
+SURE_REPAIR_SCORE = 88
+DISTINCTIVE = 2  # a word in at most this many unit names identifies its unit
+_COLUMNS = ("id", "name", "instansi", "region", "aliases", "match_keys", "region_keys",
+            "match_version")
 _YEAR = re.compile(r"^(19|20)\d\d$")
-# A candidate is looked at only through its rarest query tokens: a posting list longer than
-# this is skipped while rarer tokens exist (a "polres" list can hold thousands of units).
+# A word that appears in more units than this ("desa", "polsek" in a large table) does not
+# bring candidates of its own: the rarer words of the question do.
 _MAX_POSTINGS = 3000
+_MAX_SECOND = 300
 
 
-@dataclass(frozen=True)
-class UnitRef:
+class UnitRef(NamedTuple):
+    # A NamedTuple, not a dataclass: 100,000 of them are made at every start.
     id: int
     name: str
     instansi: str
@@ -52,12 +63,39 @@ class Lookup:
     status: bool = False  # the question asks about a predicate ("udah wbk?")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Variant:
     unit: int
     core: frozenset[str]
     types: frozenset[str]
     text: str
+    head: str | None  # the unit's own type, the first type word of its name
+
+
+class _Variants:
+    """Variants as two flat lists; the token sets are made only for candidates of a query."""
+
+    def __init__(self, type_tokens: frozenset[str]):
+        self.unit: list[int] = []
+        self.text: list[str] = []
+        self.type_tokens = type_tokens
+        self._cache: dict[int, _Variant] = {}
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def __getitem__(self, index: int) -> _Variant:
+        variant = self._cache.get(index)
+        if variant is None:
+            words = self.text[index].split()
+            core = frozenset(words)
+            head = next((w for w in words if w in self.type_tokens), None)
+            variant = _Variant(self.unit[index], core, core & self.type_tokens,
+                               " ".join(sorted(words)), head)
+            if len(self._cache) > 200_000:
+                self._cache.clear()
+            self._cache[index] = variant
+        return variant
 
 
 class UnitIndex:
@@ -86,42 +124,96 @@ class UnitIndex:
         self.query_noise = (
             lex.unit_query_noise | lex.stopwords | lex.question_words | lex.greetings
         )
-        self.refresh(rows)
+        self._regions: dict[str, frozenset[str]] = {}
+        self._parts: dict[str, frozenset[str]] = {}
+        self._instansi_cache: dict[int, str] = {}
+        # Words of the knowledge base are not typos of a place ("berlaku" is not "Berau").
+        self.extra_protected: frozenset[str] = frozenset()
+        self.computed = self.refresh(rows)
 
-    def refresh(self, rows: Iterable[dict]) -> None:
-        """Rebuild from the units table (after an import)."""
-        self.units: list[UnitRef] = []
-        self.variants: list[_Variant] = []
-        self.region_tokens: list[frozenset[str]] = []
-        postings: dict[str, list[int]] = defaultdict(list)
-        for row in rows:
-            ref = UnitRef(
-                row["id"], row["name"], row.get("instansi") or "", row.get("region") or ""
-            )
-            index = len(self.units)
-            self.units.append(ref)
-            self.region_tokens.append(frozenset(self._core(ref.region)))
-            seen: set[frozenset[str]] = set()
-            for text in self._variant_texts(ref.name, row.get("aliases")):
-                core = frozenset(self._core(text))
-                if not core or core in seen:
-                    continue
+    # ------------------------------------------------------------------ keys
+    @property
+    def version(self) -> str:
+        """Identifies the normalization: stored keys made under another one are recomputed."""
+        return self.normalizer.lexicon.digest + KEY_FORMAT
+
+    def keys_for(self, name: str, aliases: str | None, region: str) -> tuple[str, str]:
+        """The match keys of a unit, as the units table stores them.
+
+        Variants are separated by "|", tokens by spaces. Computing them is the expensive part
+        of indexing, so the importer stores them and a restart only reads them.
+        """
+        variants: list[str] = []
+        seen: set[frozenset[str]] = set()
+        for text in self._variant_texts(name, aliases):
+            tokens = list(dict.fromkeys(self._core(text)))
+            core = frozenset(tokens)
+            if core and core not in seen:
                 seen.add(core)
-                vindex = len(self.variants)
-                types = frozenset(t for t in core if t in self.type_tokens)
-                self.variants.append(_Variant(index, core, types, " ".join(sorted(core))))
-                for token in core:
+                # Name order is kept: the first unit type is the unit's own ("KUA" in "KUA
+                # Kecamatan X"), the others name its place or parent.
+                variants.append(" ".join(tokens))
+        return "|".join(variants), " ".join(sorted(self._region(region)))
+
+    def keyer(self, name: str, aliases: str | None, region: str) -> tuple[str, str, str]:
+        """What the importer stores with a new unit (see ``importer.Keyer``)."""
+        return (*self.keys_for(name, aliases, region), self.version)
+
+    def refresh(self, rows: Iterable[tuple | dict]) -> list[tuple[int, str, str, str]]:
+        """Rebuild from the units table; returns keys it had to compute (to be stored)."""
+        with paused_gc():
+            computed = self._build(rows)
+            # The index lives as long as the process: moved out of the collector's sight, a
+            # full collection no longer walks it in the middle of someone's question.
+            gc.freeze()
+        return computed
+
+    def _build(self, rows: Iterable[tuple | dict]) -> list[tuple[int, str, str, str]]:
+        self.units: list[UnitRef] = []
+        self._regions: dict[str, frozenset[str]] = {}
+        self._parts: dict[str, frozenset[str]] = {}
+        self.variants = _Variants(self.type_tokens)
+        self.region_tokens: list[frozenset[str]] = []
+        computed: list[tuple[int, str, str, str]] = []
+        version = self.version
+        postings: dict[str, list[int]] = defaultdict(list)
+        empty: frozenset[str] = frozenset()
+        regions: dict[str, frozenset[str]] = {}
+        v_unit, v_text = self.variants.unit, self.variants.text
+        types_by_id: dict[int, set[str]] = {}
+        type_tokens = self.type_tokens
+        units_append, regions_append = self.units.append, self.region_tokens.append
+        for row in rows:
+            if isinstance(row, dict):
+                row = tuple(row.get(c) for c in _COLUMNS)
+            uid, name, instansi, region_text, aliases, keys, region_keys, row_version = row
+            ref = UnitRef(uid, name, instansi or "", region_text or "")
+            if keys is None or region_keys is None or row_version != version:
+                keys, region_keys = self.keys_for(name, aliases, ref.region)
+                computed.append((uid, keys, region_keys, version))
+            index = len(self.units)
+            units_append(ref)
+            region = regions.get(region_keys)
+            if region is None:
+                region = regions[region_keys] = frozenset(region_keys.split())
+            regions_append(region)
+            for text in keys.split("|") if keys else ():
+                vindex = len(v_text)
+                v_unit.append(index)
+                v_text.append(text)
+                for token in text.split():
                     postings[token].append(vindex)
-        self.postings = {t: tuple(sorted(set(v))) for t, v in postings.items()}
+                    if token in type_tokens:
+                        types_by_id.setdefault(uid, set()).add(token)
+        self.postings = dict(postings)
         vocab = set(self.postings)
-        for tokens in self.region_tokens:
+        for tokens in regions.values():
             vocab |= tokens
         self.vocabulary = frozenset(vocab)
         self.typos = TypoFixer(vocab, cutoff=80, min_length=4)
-        self._types_by_id: dict[int, frozenset[str]] = {}
-        for variant in self.variants:
-            uid = self.units[variant.unit].id
-            self._types_by_id[uid] = self._types_by_id.get(uid, frozenset()) | variant.types
+        self._types_by_id = {uid: frozenset(t) for uid, t in types_by_id.items()}
+        self._empty = empty
+        return computed
 
     def types_of(self, unit_id: int) -> frozenset[str]:
         return self._types_by_id.get(unit_id, frozenset())
@@ -129,6 +221,8 @@ class UnitIndex:
     # ------------------------------------------------------------------ build
     @staticmethod
     def _variant_texts(name: str, aliases: str | None) -> list[str]:
+        if "," not in name and "(" not in name and not aliases:
+            return [name]
         out = [name]
         base = name.split(",")[0]
         out.append(base)
@@ -145,6 +239,23 @@ class UnitIndex:
             if alias.strip():
                 out.append(alias.strip())
         return out
+
+    def _region(self, region: str) -> frozenset[str]:
+        # Region strings repeat their parts ("Kabupaten Malang, Jawa Timur"): each part is
+        # normalized once and shared.
+        cached = self._regions.get(region)
+        if cached is None:
+            parts = [self._part(p) for p in region.replace("/", ",").split(",")]
+            cached = frozenset().union(*parts) if parts else frozenset()
+            self._regions[region] = cached
+        return cached
+
+    def _part(self, part: str) -> frozenset[str]:
+        cached = self._parts.get(part)
+        if cached is None:
+            cached = frozenset(self._core(part))
+            self._parts[part] = cached
+        return cached
 
     def _strip_noise(self, tokens: Iterable[str]) -> list[str]:
         text = " ".join(tokens)
@@ -163,20 +274,31 @@ class UnitIndex:
         return out
 
     # ----------------------------------------------------------------- search
-    def query_tokens(self, text: str) -> tuple[frozenset[str], bool]:
-        """Core tokens of a question (typos repaired against the unit vocabulary)."""
+    def query_tokens(self, text: str) -> tuple[frozenset[str], bool, bool]:
+        """Core tokens of a question (typos repaired against the unit vocabulary), whether it
+        asks about a predicate, and whether a repair was a guess too weak to answer on."""
         norm = self.normalizer
         raw = self._strip_noise(norm.tokens(text))
         status = any(t in self.normalizer.lexicon.unit_status for t in raw)
         fixed = []
+        repaired_words: set[str] = set()
         for t in raw:
             if t in self.query_noise or _YEAR.match(t):
                 continue
-            known = t in self.vocabulary or t in self.protected
-            fixed.append(t if known else self.typos.fix(t))
+            known = t in self.vocabulary or t in self.protected or t in self.extra_protected
+            if known:
+                fixed.append(t)
+                continue
+            repaired, score = self.typos.scored(t)
+            if repaired != t and (len(t) < SURE_REPAIR_LENGTH or score < SURE_REPAIR_SCORE):
+                repaired_words.add(repaired)
+            fixed.append(repaired)
         # A repaired word may complete a type phrase ("pengadilan negri" → "pn").
         tokens = norm.retype(fixed)
-        return frozenset(t for t in tokens if t not in self.query_noise), status
+        # A weak repair that stayed a name ("suren" → "surien") may be another village:
+        # offer it, never answer on it. One absorbed into a unit type was safe.
+        guessed = bool(repaired_words & set(tokens))
+        return frozenset(t for t in tokens if t not in self.query_noise), status, guessed
 
     def _type_match(self, q_type: str, variant_types: frozenset[str]) -> str | None:
         """How a type the user named fits the unit: "same", "near" (polres/polresta) or None.
@@ -223,9 +345,11 @@ class UnitIndex:
                 by_instansi = True
                 continue
             return None
-        # Naming the agency ("bpn buleleng") or one of the unit's types ("ditlantas jatim" for
-        # "Ditlantas Polda Jawa Timur") settles the type: its other type words are soft.
-        typed = by_instansi or bool(matched_types)
+        # Naming the agency ("bpn buleleng") or the unit's own type ("ditlantas jatim" for
+        # "Ditlantas Polda Jawa Timur") settles the type: its other type words are soft. Naming
+        # only a place type ("kecamatan x") does not make "KUA Kecamatan X" the answer.
+        typed = by_instansi or (variant.head is not None and any(
+            self._type_match(m, frozenset({variant.head})) for m in matched_types))
         place = hard = desc = 0
         for t in variant.core - q:
             if t in variant.types:
@@ -244,31 +368,44 @@ class UnitIndex:
         return place, hard, desc, soft
 
     def _instansi_text(self, ref: UnitRef) -> str:
-        return f" {fold(ref.instansi)} {fold(ref.name)} "
+        text = self._instansi_cache.get(ref.id)
+        if text is None:
+            text = self._instansi_cache[ref.id] = f" {fold(ref.instansi)} {fold(ref.name)} "
+        return text
 
-    def _candidates(self, q: frozenset[str]) -> set[int]:
-        lists = sorted((self.postings.get(t, ()) for t in q), key=len)
-        found: set[int] = set()
-        for plist in lists:
-            if not plist:
-                continue
-            if found and len(plist) > _MAX_POSTINGS:
-                break
-            found.update(plist)
-        return found
+    def _rarest(self, q: frozenset[str]) -> int:
+        counts = [len(p) for t in q if (p := self.postings.get(t))]
+        return min(counts) if counts else 0
+
+    def _candidate_lists(self, q: frozenset[str]) -> list[Sequence[int]]:
+        """Posting lists of the question's words, rarest first, common words left out.
+
+        A unit must contain the question's words, so the rarest word's units are enough; the
+        next list is looked at only when the rarest word turns out to be a region word.
+        """
+        lists = sorted((p for t in q if (p := self.postings.get(t))), key=len)
+        # "desa", "polsek": too common to say which unit; rarer words decide.
+        out = [p for p in lists[:1] if len(p) <= _MAX_POSTINGS]
+        out += [p for p in lists[1:2] if len(p) <= _MAX_SECOND]
+        return out
 
     def lookup(self, text: str, *, limit: int = 3) -> Lookup:
-        q, status = self.query_tokens(text)
+        q, status, guessed = self.query_tokens(text)
         q_types = frozenset(t for t in q if t in self.query_types)
         if not q:
             return Lookup(q, types=q_types, status=status)
         best: dict[int, tuple[int, int, int, int]] = {}
-        candidates = self._candidates(q)
-        for vindex in candidates:
-            variant = self.variants[vindex]
-            score = self._score(q, variant, variant.unit)
-            if score is not None and score < best.get(variant.unit, (99, 99, 99, 99)):
-                best[variant.unit] = score
+        candidates: set[int] = set()
+        for plist in self._candidate_lists(q):
+            if not candidates:
+                candidates.update(plist)  # near misses share the rarest word
+            for vindex in plist:
+                variant = self.variants[vindex]
+                score = self._score(q, variant, variant.unit)
+                if score is not None and score < best.get(variant.unit, (99, 99, 99, 99)):
+                    best[variant.unit] = score
+            if best:
+                break
         # A unit of another place is a near miss for the not-found reply, never a choice.
         near_miss = [u for u, sc in best.items() if sc[0] > 0]
         for u in near_miss:
@@ -282,9 +419,12 @@ class UnitIndex:
             unique = second is None or second[:3] > first[:3] or (
                 clean and second[:3] == first[:3] and second[3] > first[3]
             )
-            # A descriptive extra word is tolerated only when nothing else fits at all.
-            lone = first[1] == 0 and second is None
-            if (clean and unique) or lone:
+            # A unit with an extra descriptive word ("Polres *Pelabuhan* Tanjung Perak") is
+            # answered only when it is the one unit and the question has a word that almost no
+            # other unit has ("kalimarau"): a common word could be another unit's name.
+            lone = (first[1] == 0 and second is None
+                    and self._rarest(q) <= DISTINCTIVE)
+            if ((clean and unique) or lone) and not guessed:
                 twins = tuple(self.units[u] for u in ranked[1 : 1 + limit])
                 return Lookup(q, answer=self.units[ranked[0]], see_also=twins,
                               types=q_types, status=status)

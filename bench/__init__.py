@@ -1,0 +1,1 @@
+"""Benchmarks run by `make bench`; each prints what it measured next to a naive baseline."""
