@@ -98,24 +98,26 @@ class Brain:
         lookup = self.units.lookup(text)
         if lookup.answer is not None:
             return self.award_reply(lookup.answer, see_also=lookup.see_also)
-        listing = self._listing(text)
-        if listing is not None:
-            return listing
+        found, listing = self._list_filters(text)
+        if listing == "explicit":
+            return self.list_reply(found)
         if lookup.choices:
             # Every word of the question belongs to these units: a unit question.
             return self._unit_choices(lookup.choices)
         names = self._name_tokens(lookup)
-        typed = bool(lookup.types)
-        if typed and names:
+        if lookup.types and names:
             # "polres bogor udah wbk?": a unit type and a name we do not have.
             return self._not_found(lookup)
         decision = self.matcher.decide(text)
         if decision.action == "answer":
             return self.entry_reply(decision.ranked[0].entry, decision.ranked[0].score)
+        if listing == "implicit":
+            # "wbk 2020 di jawa timur": filters only, and no knowledge entry fits better.
+            return self.list_reply(found)
         if decision.action == "suggest":
             return self._suggest(decision)
-        if (lookup.status and names) or (lookup.close and lookup.close[0][1] >= CLOSE_NAME):
-            # "museum xyz sudah wbk?", or a near spelling of a unit we have.
+        if lookup.close and (lookup.status or lookup.close[0][1] >= CLOSE_NAME):
+            # "museum basuki abdullah udah wbk?": a near spelling of a unit we have.
             return self._not_found(lookup)
         return self._fallback(decision)
 
@@ -260,22 +262,25 @@ class Brain:
             return self._unit_choices(lookup.choices)
         return self._not_found(lookup)
 
-    def _listing(self, text: str) -> Reply | None:
-        """A list question is made of filters and list words only ("unit polri yg wbbm 2025")."""
+    def _list_filters(self, text: str) -> tuple[list[Filter], str | None]:
+        """Filters of a list question and how sure it is one: "explicit" (a list word),
+        "implicit" (only filters) or None."""
         lex = self.normalizer.lexicon
         found, rest = self.filters.parse(text)
         kinds = {f.kind for f in found}
         if "predikat" not in kinds or {"berapa", "jumlah"} & set(rest):
             # "berapa yang dapat wbk 2020" asks for national figures, not our partial list.
-            return None
+            return found, None
         filler = lex.list_words | lex.list_filler | lex.stopwords | lex.question_words
         if any(t not in filler for t in rest):
-            return None
-        # A predicate and a place alone ("gresik udah wbk?") ask about the units there, which the
-        # unit look-up offers as choices; a year, an instansi or a list word asks for a list.
-        if not (kinds & {"tahun", "instansi"} or set(rest) & lex.list_words):
-            return None
-        return self.list_reply(found)
+            return found, None
+        if set(rest) & lex.list_words:
+            return found, "explicit"
+        # A predicate and a place alone ("gresik udah wbk?") ask about the units there, which
+        # the unit look-up offers as choices; a year or an instansi asks for a list.
+        if kinds & {"tahun", "instansi"}:
+            return found, "implicit"
+        return found, None
 
     def list_reply(self, found: list[Filter]) -> Reply:
         rows = self.store.award_rows()

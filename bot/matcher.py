@@ -25,22 +25,24 @@ from bot.text import Normalizer, Stemmer, TypoFixer
 
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _PREDICATES = frozenset({"wbk", "wbbm"})
+FUZZY_FLOOR = 50  # a phrasing less alike than this cannot lift an entry to an answer
 
 
 @dataclass(frozen=True)
 class Params:
     """Weights and thresholds; fitted on the ``tune`` split of tests/data/kb_questions.tsv."""
 
-    w_fuzzy: float = 0.35
-    w_fit: float = 0.35
-    w_cover: float = 0.30
+    w_fuzzy: float = 0.50
+    w_fit: float = 0.30
+    w_cover: float = 0.20
     w_answer: float = 0.15
     question_weight: float = 0.3
     slot_penalty: float = 0.6
-    answer_at: float = 0.62
-    answer_gap: float = 0.05
-    suggest_at: float = 0.45
+    answer_at: float = 0.48
+    answer_gap: float = 0.08
+    suggest_at: float = 0.48
     suggest_within: float = 0.12
+    max_unknown: float = 0.4  # share of the question's weight in words the KB never uses
     max_suggestions: int = 3
 
 
@@ -104,7 +106,10 @@ class Matcher:
         }
         self.known = vocab | answer_vocab | set(lex.slang.values()) | lex.question_words
         self.typos = TypoFixer(vocab, cutoff=82, min_length=4)
-        self.stemmer = Stemmer(self.known, lex.no_stem)
+        # Question words are kept whole ("berapa" is not "apa") and left out of the fuzzy text,
+        # where "berapa" would make any "... berapa" phrasing look alike.
+        self.stemmer = Stemmer(self.known, lex.no_stem | lex.question_words)
+        self._qwords = lex.question_words
 
         self.docs: list[_Doc] = []
         entry_stems: list[set[str]] = [set() for _ in entries]
@@ -117,7 +122,7 @@ class Matcher:
                 stems = frozenset(self.stemmer.stem(t) for t in toks)
                 entry_stems[index] |= stems
                 entry_slots[index] |= _slots(toks)
-                self.docs.append(_Doc(index, " ".join(sorted(toks)), stems, 0.0))
+                self.docs.append(_Doc(index, self._fuzzy_text(toks), stems, 0.0))
         df = Counter(s for stems in entry_stems for s in stems)
         n = len(entries)
         self.idf = {s: math.log((n + 1) / (c + 0.5)) for s, c in df.items()}
@@ -135,7 +140,10 @@ class Matcher:
         ]
         self.entry_slots = [frozenset(s) for s in entry_slots]
         self.kb_stems = frozenset(df)
-        self.known_stems = self.kb_stems.union(*self.answer_stems)
+        # An answer word counts as "about the knowledge base" only when few answers use it:
+        # "sekarang" or "cara" appear everywhere and say nothing about the topic.
+        answer_df = Counter(s for stems in self.answer_stems for s in stems)
+        self.known_stems = self.kb_stems | {s for s, c in answer_df.items() if c <= 3}
         self.doc_weight = {s: self._weight(s) for s in self.kb_stems}
         self.stem_docs: dict[str, list[int]] = {}
         for i, doc in enumerate(self.docs):
@@ -143,6 +151,15 @@ class Matcher:
             for stem in doc.stems:
                 self.stem_docs.setdefault(stem, []).append(i)
         self.doc_texts = [doc.sorted_text for doc in self.docs]
+        self.doc_entry = [doc.entry_index for doc in self.docs]
+        self.doc_mass = [doc.mass for doc in self.docs]
+        self.stem_entries: dict[str, list[int]] = {}
+        self.answer_entries: dict[str, list[int]] = {}
+        for index in range(len(entries)):
+            for stem in self.entry_stems[index]:
+                self.stem_entries.setdefault(stem, []).append(index)
+            for stem in self.answer_stems[index]:
+                self.answer_entries.setdefault(stem, []).append(index)
 
     def _weight(self, stem: str) -> float:
         w = self.idf.get(stem, self.max_idf)
@@ -157,7 +174,10 @@ class Matcher:
                   for t in norm.content(norm.tokens(text))]
         stems = [self.stemmer.stem(t) for t in tokens]
         weights = [self._weight(s) for s in stems]
-        return _Analyzed(tokens, stems, weights, " ".join(sorted(tokens)), _slots(tokens))
+        return _Analyzed(tokens, stems, weights, self._fuzzy_text(tokens), _slots(tokens))
+
+    def _fuzzy_text(self, tokens: Iterable[str]) -> str:
+        return " ".join(sorted(t for t in tokens if t not in self._qwords))
 
     def has_known_content(self, q: _Analyzed) -> bool:
         """True when the question has a KB word beyond question words and intent markers."""
@@ -165,45 +185,59 @@ class Matcher:
         generic = lex.question_words | set(lex.intents.values())
         return any(s in self.known_stems and s not in generic for s in q.stems)
 
+    def unknown_share(self, q: _Analyzed) -> float:
+        total = sum(q.weights) or 1.0
+        unknown = sum(w for s, w in zip(q.stems, q.weights, strict=True)
+                      if s not in self.known_stems)
+        return unknown / total
+
     def score(self, q: _Analyzed) -> list[Scored]:
         p = self.params
         total = sum(q.weights) or 1.0
-        qweight = dict(zip(q.stems, q.weights, strict=True))
-        best_doc = [0.0] * len(self.entries)
+        qweight: dict[str, float] = {}
+        for stem, w in zip(q.stems, q.weights, strict=True):
+            qweight[stem] = qweight.get(stem, 0.0) + w
+        n = len(self.entries)
+        best = [0.0] * n
         fz_by_doc: dict[int, float] = {}
         # token_sort_ratio is ratio() on token-sorted text; the docs are stored sorted, so
-        # rapidfuzz scores all of them in one C loop.
+        # rapidfuzz scores all of them in one C loop. Below the cutoff a doc cannot win.
         for _, fz, i in process.extract(
-            q.sorted_text, self.doc_texts, scorer=fuzz.ratio, limit=None, score_cutoff=30
+            q.sorted_text, self.doc_texts, scorer=fuzz.ratio, limit=None,
+            score_cutoff=FUZZY_FLOOR,
         ):
-            doc = self.docs[i]
             fz_by_doc[i] = fz / 100.0
             value = p.w_fuzzy * fz / 100.0
-            if value > best_doc[doc.entry_index]:
-                best_doc[doc.entry_index] = value
-        # The fit channel only concerns docs sharing a stem with the question.
-        touched: dict[int, float] = {}
+            entry = self.doc_entry[i]
+            if value > best[entry]:
+                best[entry] = value
+        # Fit, coverage and answer channels, accumulated through stem → doc/entry postings.
+        covered_q: dict[int, float] = {}
+        covered_d: dict[int, float] = {}
+        cover = [0.0] * n
+        answer = [0.0] * n
         for stem, w in qweight.items():
-            for i in self.stem_docs.get(stem, ()):
-                touched[i] = touched.get(i, 0.0) + w
-        fit_best = [0.0] * len(self.entries)
-        for i, covered_q in touched.items():
-            doc = self.docs[i]
-            recall = covered_q / total
-            precision = sum(self.doc_weight[s] for s in doc.stems if s in qweight) / doc.mass
+            dw = self.doc_weight.get(stem)
+            if dw is not None:
+                for i in self.stem_docs[stem]:
+                    covered_q[i] = covered_q.get(i, 0.0) + w
+                    covered_d[i] = covered_d.get(i, 0.0) + dw
+                for e in self.stem_entries[stem]:
+                    cover[e] += w
+            for e in self.answer_entries.get(stem, ()):
+                answer[e] += w
+        for i, cq in covered_q.items():
+            recall = cq / total
+            precision = covered_d[i] / self.doc_mass[i]
             fit = 2 * recall * precision / (recall + precision)
             value = p.w_fuzzy * fz_by_doc.get(i, 0.0) + p.w_fit * fit
-            if value > fit_best[doc.entry_index]:
-                fit_best[doc.entry_index] = value
+            entry = self.doc_entry[i]
+            if value > best[entry]:
+                best[entry] = value
         out = []
         for index, entry in enumerate(self.entries):
-            stems = self.entry_stems[index]
-            cover = sum(w for s, w in qweight.items() if s in stems) / total
-            in_answer = self.answer_stems[index]
-            answer = sum(w for s, w in qweight.items() if s in in_answer) / total
-            value = max(best_doc[index], fit_best[index]) + p.w_cover * cover
-            value += p.w_answer * answer
-            if q.slots and self._slot_conflict(q.slots, self.entry_slots[index]):
+            value = best[index] + (p.w_cover * cover[index] + p.w_answer * answer[index]) / total
+            if value and q.slots and self._slot_conflict(q.slots, self.entry_slots[index]):
                 value *= p.slot_penalty
             out.append(Scored(entry, value))
         out.sort(key=lambda s: -s.score)
@@ -225,7 +259,8 @@ class Matcher:
             return Decision("none", (), False)
         known = self.has_known_content(q)
         ranked = tuple(self.score(q))
-        if not known or not ranked:
+        if not known or not ranked or self.unknown_share(q) > p.max_unknown:
+            # "hasil mu vs liverpool": mostly words the knowledge base has never seen.
             return Decision("none", ranked, known)
         s1 = ranked[0].score
         s2 = ranked[1].score if len(ranked) > 1 else 0.0
