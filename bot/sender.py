@@ -198,7 +198,8 @@ class Sender:
                       row["id"], row["chat_id"], attempts, error)
             return "failed"
         delay = min(self.limits.backoff_cap, self.limits.backoff_base * 2 ** (attempts - 1))
-        delay *= random.uniform(0.8, 1.2)
+        # Never sooner than the chat's own limit: the failed call may have counted against it.
+        delay = max(delay * random.uniform(0.8, 1.2), self._chat_gap(row["chat_id"]))
         self.counters.retried += 1
         self.store.mark_retry(row["id"], error, time.time() + delay)
         log.warning("row %s to %s: %s; retry in %.1f s", row["id"], row["chat_id"], error, delay)

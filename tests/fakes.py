@@ -259,6 +259,10 @@ class FakeBotApiServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # One write per response and no Nagle delay: otherwise headers and body leave in
+            # two segments and the client's delayed ACK adds ~40 ms to every call.
+            wbufsize = 1 << 16
+            disable_nagle_algorithm = True
 
             def log_message(self, *args: Any) -> None:
                 return None

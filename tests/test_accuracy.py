@@ -1,0 +1,49 @@
+"""Accuracy floors on the labelled question sets: a knowledge or lexicon edit that breaks
+matching fails here. The floors sit a little under what `make bench` measured; raise them when
+matching improves, never lower them to make a change pass."""
+
+import pytest
+
+from bot.evaluate import evaluate, read_cases
+from tests.conftest import DATA
+
+KB_FLOORS = {
+    # split: (first-answer accuracy, most wrong answers, out-of-scope refused)
+    "tune": (0.83, 0.015, 0.93),
+    "heldout": (0.76, 0.045, 0.85),
+}
+
+
+@pytest.mark.parametrize("split", sorted(KB_FLOORS))
+def test_knowledge_base_floor(shared_brain, split):
+    kind, cases = read_cases(DATA / "kb_questions.tsv", split)
+    result = evaluate(shared_brain, cases, kind)
+    accuracy, wrong, refused = KB_FLOORS[split]
+    c = result.counts
+    assert c["right"] / c["in_scope"] >= accuracy
+    assert c.get("wrong", 0) / result.total <= wrong
+    assert c["oos_refused"] / c["oos"] >= refused
+    assert c.get("smalltalk_right", 0) >= c["smalltalk"] - 1
+
+
+@pytest.mark.parametrize("split", ["tune", "heldout"])
+def test_unit_lookup_floor_and_no_false_claims(shared_brain, split):
+    kind, cases = read_cases(DATA / "unit_queries.tsv", split)
+    result = evaluate(shared_brain, cases, kind)
+    c = result.counts
+    assert c["right"] / c["queries"] >= 0.86
+    assert c.get("false_claim", 0) == 0
+    assert c.get("wrong_unit", 0) <= 1
+
+
+def test_every_labelled_id_exists(shared_brain):
+    _, cases = read_cases(DATA / "kb_questions.tsv")
+    for case in cases:
+        if case.gold not in ("OOS", "smalltalk"):
+            assert set(case.gold.split("|")) <= set(shared_brain.by_id), case.gold
+    _, cases = read_cases(DATA / "unit_queries.tsv")
+    names = set(shared_brain.unit_ids)
+    for case in cases:
+        gold = case.gold.removeprefix("AMBIG:")
+        if gold != "NONE":
+            assert set(gold.split("|")) <= names, gold
