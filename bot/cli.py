@@ -249,7 +249,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = _settings()
-        _setup_logging(settings.log_level)
+        level = settings.log_level
+        if args.func in (cmd_chat, cmd_ask) and "ZIBOT_LOG_LEVEL" not in os.environ:
+            # The console is the conversation: keep start-up notices out of it.
+            level = "WARNING"
+        _setup_logging(level)
         return args.func(args, settings)
     except ConfigError as exc:
         print(f"Konfigurasi salah: {exc}", file=sys.stderr)
