@@ -24,14 +24,12 @@ from bot.gc_pause import paused_gc
 from bot.text import Normalizer, TypoFixer, fold, phrase_pattern
 
 _PAREN = re.compile(r"\(([^)]*)\)")
-KEY_FORMAT = ":2"  # bump when keys_for changes what it produces
-# A typo repair answers directly only when the word is long and the repair close.
-SURE_REPAIR_LENGTH = 7
-SURE_REPAIR_SCORE = 88
+KEY_FORMAT = ":3"  # bump when keys_for changes what it produces
 DISTINCTIVE = 2  # a word in at most this many unit names identifies its unit
 _COLUMNS = ("id", "name", "instansi", "region", "aliases", "match_keys", "region_keys",
             "match_version")
 _YEAR = re.compile(r"^(19|20)\d\d$")
+_ROMAN = re.compile(r"^(?=[ivxl]+$)x{0,3}(ix|iv|v?i{0,3})$")
 # A word that appears in more units than this ("desa", "polsek" in a large table) does not
 # bring candidates of its own: the rarer words of the question do.
 _MAX_POSTINGS = 3000
@@ -124,8 +122,8 @@ class UnitIndex:
         self.query_noise = (
             lex.unit_query_noise | lex.stopwords | lex.question_words | lex.greetings
         )
-        self._regions: dict[str, frozenset[str]] = {}
-        self._parts: dict[str, frozenset[str]] = {}
+        self._regions: dict[str, frozenset[tuple[str, ...]]] = {}
+        self._parts: dict[str, tuple[str, ...]] = {}
         self._instansi_cache: dict[int, str] = {}
         # Words of the knowledge base are not typos of a place ("berlaku" is not "Berau").
         self.extra_protected: frozenset[str] = frozenset()
@@ -153,7 +151,7 @@ class UnitIndex:
                 # Name order is kept: the first unit type is the unit's own ("KUA" in "KUA
                 # Kecamatan X"), the others name its place or parent.
                 variants.append(" ".join(tokens))
-        return "|".join(variants), " ".join(sorted(self._region(region)))
+        return "|".join(variants), "|".join(sorted(" ".join(p) for p in self._region(region)))
 
     def keyer(self, name: str, aliases: str | None, region: str) -> tuple[str, str, str]:
         """What the importer stores with a new unit (see ``importer.Keyer``)."""
@@ -170,15 +168,17 @@ class UnitIndex:
 
     def _build(self, rows: Iterable[tuple | dict]) -> list[tuple[int, str, str, str]]:
         self.units: list[UnitRef] = []
-        self._regions: dict[str, frozenset[str]] = {}
-        self._parts: dict[str, frozenset[str]] = {}
+        self._regions: dict[str, frozenset[tuple[str, ...]]] = {}
+        self._parts: dict[str, tuple[str, ...]] = {}
         self.variants = _Variants(self.type_tokens)
-        self.region_tokens: list[frozenset[str]] = []
+        # Each unit's region as whole place names ("jawa barat"): a question's "barat" alone is
+        # not covered by Jawa Barat.
+        self.region_tokens: list[tuple[frozenset[str], ...]] = []
         computed: list[tuple[int, str, str, str]] = []
         version = self.version
         postings: dict[str, list[int]] = defaultdict(list)
         empty: frozenset[str] = frozenset()
-        regions: dict[str, frozenset[str]] = {}
+        regions: dict[str, tuple[frozenset[str], ...]] = {}
         v_unit, v_text = self.variants.unit, self.variants.text
         types_by_id: dict[int, set[str]] = {}
         type_tokens = self.type_tokens
@@ -195,7 +195,9 @@ class UnitIndex:
             units_append(ref)
             region = regions.get(region_keys)
             if region is None:
-                region = regions[region_keys] = frozenset(region_keys.split())
+                region = regions[region_keys] = tuple(
+                    frozenset(p.split()) for p in region_keys.split("|") if p
+                )
             regions_append(region)
             for text in keys.split("|") if keys else ():
                 vindex = len(v_text)
@@ -207,8 +209,9 @@ class UnitIndex:
                         types_by_id.setdefault(uid, set()).add(token)
         self.postings = dict(postings)
         vocab = set(self.postings)
-        for tokens in regions.values():
-            vocab |= tokens
+        for parts in regions.values():
+            for part in parts:
+                vocab |= part
         self.vocabulary = frozenset(vocab)
         self.typos = TypoFixer(vocab, cutoff=80, min_length=4)
         self._types_by_id = {uid: frozenset(t) for uid, t in types_by_id.items()}
@@ -240,20 +243,20 @@ class UnitIndex:
                 out.append(alias.strip())
         return out
 
-    def _region(self, region: str) -> frozenset[str]:
+    def _region(self, region: str) -> frozenset[tuple[str, ...]]:
         # Region strings repeat their parts ("Kabupaten Malang, Jawa Timur"): each part is
         # normalized once and shared.
         cached = self._regions.get(region)
         if cached is None:
-            parts = [self._part(p) for p in region.replace("/", ",").split(",")]
-            cached = frozenset().union(*parts) if parts else frozenset()
+            parts = (self._part(p) for p in region.replace("/", ",").split(","))
+            cached = frozenset(p for p in parts if p)
             self._regions[region] = cached
         return cached
 
-    def _part(self, part: str) -> frozenset[str]:
+    def _part(self, part: str) -> tuple[str, ...]:
         cached = self._parts.get(part)
         if cached is None:
-            cached = frozenset(self._core(part))
+            cached = tuple(self._core(part))
             self._parts[part] = cached
         return cached
 
@@ -289,14 +292,14 @@ class UnitIndex:
             if known:
                 fixed.append(t)
                 continue
-            repaired, score = self.typos.scored(t)
-            if repaired != t and (len(t) < SURE_REPAIR_LENGTH or score < SURE_REPAIR_SCORE):
+            repaired, _score = self.typos.scored(t)
+            if repaired != t:
                 repaired_words.add(repaired)
             fixed.append(repaired)
         # A repaired word may complete a type phrase ("pengadilan negri" → "pn").
         tokens = norm.retype(fixed)
-        # A weak repair that stayed a name ("suren" → "surien") may be another village:
-        # offer it, never answer on it. One absorbed into a unit type was safe.
+        # A repaired name ("takarai" → "takari") may be another village one letter away:
+        # offer it, never answer on it. A repair absorbed into a unit type was safe.
         guessed = bool(repaired_words & set(tokens))
         return frozenset(t for t in tokens if t not in self.query_noise), status, guessed
 
@@ -327,12 +330,17 @@ class UnitIndex:
         word of the name ("Pelabuhan" in "Polres Pelabuhan Tanjung Perak"); soft: "kota",
         "kantor", a near type.
         """
-        region = self.region_tokens[unit]
         ref = self.units[unit]
+        missing = q - variant.core
+        region: set[str] = set()
+        if missing:
+            for part in self.region_tokens[unit]:
+                if part <= q:
+                    region |= part
         matched_types: set[str] = set(q & variant.types)
         by_instansi = False
         soft = 0
-        for t in q - variant.core:
+        for t in missing:
             if t in region:
                 continue
             kind = self._type_match(t, variant.types) if t in self.query_types else None
@@ -340,8 +348,9 @@ class UnitIndex:
                 soft += kind == "near"
                 matched_types.add(t)
                 continue
-            instansi = self.instansi_alias.get(t)
-            if instansi is not None and instansi in self._instansi_text(ref):
+            # A unit type is matched as a type only ("kemenag" is not "Pengadilan Agama").
+            instansi = None if t in self.type_tokens else self.instansi_alias.get(t)
+            if instansi is not None and f" {instansi} " in self._instansi_text(ref):
                 by_instansi = True
                 continue
             return None
@@ -361,7 +370,8 @@ class UnitIndex:
                 hard += 1
             elif t in self.soft:
                 soft += 1
-            elif t in self.place_words:
+            elif t in self.place_words or t.isdigit() or _ROMAN.match(t):
+                # "Langagedha I", "MAN 2": a number tells units apart like a place does.
                 place += 1
             else:
                 desc += 1
@@ -370,7 +380,7 @@ class UnitIndex:
     def _instansi_text(self, ref: UnitRef) -> str:
         text = self._instansi_cache.get(ref.id)
         if text is None:
-            text = self._instansi_cache[ref.id] = f" {fold(ref.instansi)} {fold(ref.name)} "
+            text = self._instansi_cache[ref.id] = f" {fold(ref.instansi)} "
         return text
 
     def _rarest(self, q: frozenset[str]) -> int:

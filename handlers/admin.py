@@ -49,7 +49,7 @@ async def status(update: Update, context: Context) -> None:
     brain = brain_of(context)
     reply = brain.status(who)
     message = await send_reply(update, context, reply)
-    if not who.is_admin or message is None:
+    if not who.is_admin or message is None or not context.application.running:
         return
     sender_of(context).wake.set()
     context.application.create_task(_refresh(context, message, reply), update=update)

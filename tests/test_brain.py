@@ -95,7 +95,7 @@ def test_place_alone_offers_the_units_there(shared_brain):
 @pytest.mark.parametrize(
     ("question", "unit"),
     [
-        ("kejari surbaya wbbm ga", "Kejaksaan Negeri Surabaya"),
+        ("kejari surabaya wbbm ga", "Kejaksaan Negeri Surabaya"),
         ("lapas banyuwangi wbk?", "Lembaga Pemasyarakatan Kelas IIA Banyuwangi"),
         ("PN bangli dapet wbk?", "Pengadilan Negeri Bangli"),
         ("kemenag salatiga", "Kantor Kementerian Agama Kota Salatiga"),
@@ -104,6 +104,14 @@ def test_place_alone_offers_the_units_there(shared_brain):
 def test_abbreviations_typos_and_class_suffixes(shared_brain, question, unit):
     reply = shared_brain.ask(question)
     assert (reply.kind, reply.title) == ("award", unit)
+
+
+def test_a_misspelt_name_is_offered_not_answered(shared_brain):
+    # A repaired name could be another unit one letter away: the user confirms with a tap.
+    reply = shared_brain.ask("kejari surbaya wbbm ga")
+    assert reply.kind == "suggest"
+    assert [c.title for c in reply.suggestions] == ["Kejaksaan Negeri Surabaya"]
+    assert shared_brain.choose(reply.suggestions[0].key).kind == "award"
 
 
 def test_list_by_instansi_predicate_and_year(shared_brain):

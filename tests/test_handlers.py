@@ -177,3 +177,45 @@ async def test_blocked_user_reply_does_not_crash(settings, brain):
     api.script("sendMessage", blocked(), blocked())
     await _run(settings, brain, message_update("apa itu wbk"), api=api)
     assert len(api.sent()) == 2  # the reply, then the apology attempt; both refused
+
+
+async def test_admin_imports_a_document_after_a_dry_run(settings, brain):
+    from tests.fakes import FakeApi
+
+    api = FakeApi()
+    api.files["daftar.csv"] = b"unit,predicate,year,source\nPolres Dokumen Baru,WBK,2025,SK\n"
+    document = message_update("", user_id=1, chat_id=1)
+    message = document["message"]
+    del message["text"]
+    message["caption"] = "/impor"
+    message["document"] = {"file_id": "daftar.csv", "file_unique_id": "u1",
+                           "file_name": "daftar.csv", "file_size": 60}
+    await _run(settings, brain, document, api=api)
+    preview = api.sent()[-1]
+    assert "baru: 1" in preview["text"]
+    buttons = [b[0]["callback_data"] for b in preview["reply_markup"]["inline_keyboard"]]
+    assert brain.check("polres dokumen baru").kind != "award"
+    only = next(b for b in buttons if b.endswith(":saja"))
+    await _run(settings, brain, callback_update(only, user_id=1, chat_id=1), api=api)
+    assert "1 baru" in api.sent()[-1]["text"]
+    assert brain.check("polres dokumen baru").kind == "award"
+
+
+async def test_non_admin_document_is_refused(settings, brain):
+    from tests.fakes import FakeApi
+
+    api = FakeApi()
+    document = message_update("", user_id=7, chat_id=7)
+    message = document["message"]
+    del message["text"]
+    message["caption"] = "/impor"
+    message["document"] = {"file_id": "x.csv", "file_unique_id": "u1", "file_name": "x.csv"}
+    await _run(settings, brain, document, api=api)
+    assert api.sent()[-1]["text"] == texts.ADMIN_ONLY
+    assert not api.sent("getFile")
+
+
+async def test_admin_status_shows_counts(settings, brain):
+    brain.store.save_subscriber(5, "private", [])
+    api = await _run(settings, brain, message_update("/status", user_id=1, chat_id=1))
+    assert "Pelanggan aktif: 1" in api.sent()[-1]["text"]
