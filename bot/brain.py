@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 MAX_QUESTION = 1000
 LIST_LIMIT = 60
 PENDING_TTL = 15 * 60
+SHORT_UNIT = 4  # words in a unit name question without "wbk", "predikat"...
 CLOSE_NAME = 90  # a name this close to one of ours is a unit question, not out of scope
 _MONTHS = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
@@ -105,8 +106,9 @@ class Brain:
             # Every word of the question belongs to these units: a unit question.
             return self._unit_choices(lookup.choices)
         names = self._name_tokens(lookup)
-        if lookup.types and names:
-            # "polres bogor udah wbk?": a unit type and a name we do not have.
+        if lookup.types and names and (lookup.status or len(lookup.query) <= SHORT_UNIT):
+            # "polres bogor udah wbk?": a unit type and a name we do not have. A long
+            # question that merely mentions a unit type is left to the knowledge base.
             return self._not_found(lookup)
         decision = self.matcher.decide(text)
         if decision.action == "answer":

@@ -170,8 +170,11 @@ class Matcher:
     def analyze(self, text: str) -> _Analyzed:
         norm = self.normalizer
         # Fillers go first: a typo fixer that saw "nanya" would make it "namanya".
-        tokens = [self.typos.fix(t) if t not in self.known else t
-                  for t in norm.content(norm.tokens(text))]
+        raw = norm.content(norm.tokens(text))
+        tokens = [self.typos.fix(t) if t not in self.known else t for t in raw]
+        if tokens != raw:
+            # A repaired word may complete a phrase ("zona integritsa" → "zi").
+            tokens = norm.content(norm.tokens(" ".join(tokens)))
         stems = [self.stemmer.stem(t) for t in tokens]
         weights = [self._weight(s) for s in stems]
         return _Analyzed(tokens, stems, weights, self._fuzzy_text(tokens), _slots(tokens))

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import yaml
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 # libyaml parses the knowledge base about ten times faster than the pure-Python loader.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -291,7 +292,9 @@ class TypoFixer:
         self._known = frozenset(vocabulary)
         self._buckets: dict[str, list[str]] = {}
         for word in sorted(self._known):
-            self._buckets.setdefault(word[:1], []).append(word)
+            # Short words are not repair targets: "main" must not become "man".
+            if len(word) >= min_length:
+                self._buckets.setdefault(word[:1], []).append(word)
         self.cutoff = cutoff
         self.min_length = min_length
         self.scored = lru_cache(maxsize=65536)(self._scored)
@@ -306,10 +309,17 @@ class TypoFixer:
         """(replacement, similarity 0-100); the token itself with 100 when nothing is done."""
         if token in self._known or len(token) < self.min_length or not token.isalpha():
             return token, 100.0
+        bucket = self._buckets.get(token[:1], ())
         found = process.extract(
-            token, self._buckets.get(token[:1], ()), scorer=fuzz.ratio,
-            score_cutoff=self.cutoff, limit=2,
+            token, bucket, scorer=fuzz.ratio, score_cutoff=self.cutoff, limit=2
         )
+        if not found and len(token) <= 5:
+            # Short words fall under the ratio cutoff with a single wrong letter ("wbbn"):
+            # one substitution is allowed when exactly one word is that close.
+            near = [w for w in bucket if len(w) == len(token)
+                    and Levenshtein.distance(token, w, score_cutoff=1) <= 1]
+            if len(near) == 1:
+                return near[0], self.cutoff
         if not found or (len(found) > 1 and found[0][1] - found[1][1] < 2):
             return token, 100.0
         return found[0][0], found[0][1]

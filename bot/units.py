@@ -432,7 +432,7 @@ class UnitIndex:
             # A unit with an extra descriptive word ("Polres *Pelabuhan* Tanjung Perak") is
             # answered only when it is the one unit and the question has a word that almost no
             # other unit has ("kalimarau"): a common word could be another unit's name.
-            lone = (first[1] == 0 and second is None
+            lone = (first[1] == 0 and first[2] <= 1 and second is None and len(q) >= 2
                     and self._rarest(q) <= DISTINCTIVE)
             if ((clean and unique) or lone) and not guessed:
                 twins = tuple(self.units[u] for u in ranked[1 : 1 + limit])
