@@ -36,5 +36,5 @@ def build_brain(settings: Settings, *, store: Store | None = None) -> Brain:
     rows = store.unit_rows()
     # Keys made under another lexicon are recomputed once and stored for the next start.
     store.save_unit_keys(index.refresh(rows))
-    filters = FilterParser(normalizer, {u.region for u in index.units})
+    filters = FilterParser(normalizer, index.units.regions)
     return Brain(entries, matcher, normalizer, store, index, filters)

@@ -46,9 +46,15 @@ class FilterParser:
         lex = normalizer.lexicon
         self.instansi = lex.instansi
         self.type_tokens = lex.unit_type_tokens
+        raw_parts: set[str] = set()
+        for region in set(regions):
+            # The last two parts are the kabupaten/kota and the province; a village or a
+            # kecamatan in front is not something people subscribe to or list by.
+            raw_parts.update(region.rsplit(",", 2)[-2:] if region else ())
+        raw_parts = {p for part in raw_parts for p in re.split(r"[/()]", part)}
         names: set[str] = set()
-        for region in regions:
-            for part in re.split(r"[,/()]", region or ""):
+        for part in raw_parts:
+            if part.strip():
                 part = " ".join(normalizer.tokens(part))
                 for prefix in ("kota ", "kabupaten ", "provinsi "):
                     part = part.removeprefix(prefix)

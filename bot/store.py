@@ -210,11 +210,12 @@ class Store:
         "match_version",
     )
 
-    def unit_rows(self) -> list[tuple]:
-        """Rows in UNIT_COLUMNS order; tuples, as the index reads 100,000 of them at start."""
-        return self.db.conn.execute(
-            f"SELECT {', '.join(self.UNIT_COLUMNS)} FROM units ORDER BY id"
-        ).fetchall()
+    def unit_rows(self) -> Iterator[tuple]:
+        """Rows in UNIT_COLUMNS order, streamed: the index reads 100,000 of them at start and
+        need not hold them all at once."""
+        return iter(
+            self.db.conn.execute(f"SELECT {', '.join(self.UNIT_COLUMNS)} FROM units ORDER BY id")
+        )
 
     def units(self) -> list[dict]:
         return [dict(zip(self.UNIT_COLUMNS, row, strict=True)) for row in self.unit_rows()]

@@ -16,6 +16,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from sys import intern
 from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
@@ -68,6 +69,26 @@ class _Variant:
     types: frozenset[str]
     text: str
     head: str | None  # the unit's own type, the first type word of its name
+
+
+class _Units:
+    """The units as parallel lists; a UnitRef is made when one is asked for."""
+
+    def __init__(self) -> None:
+        self.ids: list[int] = []
+        self.names: list[str] = []
+        self.instansi: list[str] = []
+        self.regions: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, index: int) -> UnitRef:
+        return UnitRef(self.ids[index], self.names[index], self.instansi[index],
+                       self.regions[index])
+
+    def __iter__(self):
+        return map(UnitRef, self.ids, self.names, self.instansi, self.regions)
 
 
 class _Variants:
@@ -125,6 +146,7 @@ class UnitIndex:
         self._regions: dict[str, frozenset[tuple[str, ...]]] = {}
         self._parts: dict[str, tuple[str, ...]] = {}
         self._instansi_cache: dict[int, str] = {}
+        self._split_regions: dict[str, tuple[frozenset[str], ...]] = {}
         # Words of the knowledge base are not typos of a place ("berlaku" is not "Berau").
         self.extra_protected: frozenset[str] = frozenset()
         self.computed = self.refresh(rows)
@@ -167,59 +189,67 @@ class UnitIndex:
         return computed
 
     def _build(self, rows: Iterable[tuple | dict]) -> list[tuple[int, str, str, str]]:
-        self.units: list[UnitRef] = []
-        self._regions: dict[str, frozenset[tuple[str, ...]]] = {}
-        self._parts: dict[str, tuple[str, ...]] = {}
+        self.units = _Units()
         self.variants = _Variants(self.type_tokens)
-        # Each unit's region as whole place names ("jawa barat"): a question's "barat" alone is
-        # not covered by Jawa Barat.
-        self.region_tokens: list[tuple[frozenset[str], ...]] = []
+        # Each unit's region as its stored keys, whole place names joined by "|" ("jawa barat"):
+        # a question's "barat" alone is not covered by Jawa Barat. Split only for candidates.
+        self.region_keys: list[str] = []
+        self._first_variant: list[int] = []
+        self._index_by_id: dict[int, int] | None = None
         computed: list[tuple[int, str, str, str]] = []
         version = self.version
         postings: dict[str, list[int]] = defaultdict(list)
-        empty: frozenset[str] = frozenset()
-        regions: dict[str, tuple[frozenset[str], ...]] = {}
+        regions: dict[str, str] = {}  # one string object per distinct region
         v_unit, v_text = self.variants.unit, self.variants.text
-        types_by_id: dict[int, set[str]] = {}
-        type_tokens = self.type_tokens
-        units_append, regions_append = self.units.append, self.region_tokens.append
+        ids_append, names_append = self.units.ids.append, self.units.names.append
+        inst_append, region_text_append = self.units.instansi.append, self.units.regions.append
+        regions_append = self.region_keys.append
+        first_append = self._first_variant.append
         for row in rows:
-            if isinstance(row, dict):
+            if type(row) is dict:
                 row = tuple(row.get(c) for c in _COLUMNS)
             uid, name, instansi, region_text, aliases, keys, region_keys, row_version = row
-            ref = UnitRef(uid, name, instansi or "", region_text or "")
             if keys is None or region_keys is None or row_version != version:
-                keys, region_keys = self.keys_for(name, aliases, ref.region)
+                keys, region_keys = self.keys_for(name, aliases, region_text or "")
                 computed.append((uid, keys, region_keys, version))
-            index = len(self.units)
-            units_append(ref)
-            region = regions.get(region_keys)
-            if region is None:
-                region = regions[region_keys] = tuple(
-                    frozenset(p.split()) for p in region_keys.split("|") if p
-                )
-            regions_append(region)
-            for text in keys.split("|") if keys else ():
-                vindex = len(v_text)
+            index = len(self.region_keys)
+            ids_append(uid)
+            names_append(name)
+            # Instansi repeats across thousands of units: one string object for all of them.
+            inst_append(intern(instansi or ""))
+            region_text_append(region_text or "")
+            regions_append(regions.setdefault(region_keys, region_keys))
+            vindex = len(v_text)
+            first_append(vindex)
+            if not keys:
+                continue
+            for text in keys.split("|") if "|" in keys else (keys,):
                 v_unit.append(index)
                 v_text.append(text)
                 for token in text.split():
                     postings[token].append(vindex)
-                    if token in type_tokens:
-                        types_by_id.setdefault(uid, set()).add(token)
+                vindex += 1
         self.postings = dict(postings)
         vocab = set(self.postings)
-        for parts in regions.values():
-            for part in parts:
-                vocab |= part
+        for region_keys in regions:
+            vocab.update(region_keys.replace("|", " ").split())
         self.vocabulary = frozenset(vocab)
         self.typos = TypoFixer(vocab, cutoff=80, min_length=4)
-        self._types_by_id = {uid: frozenset(t) for uid, t in types_by_id.items()}
-        self._empty = empty
         return computed
 
     def types_of(self, unit_id: int) -> frozenset[str]:
-        return self._types_by_id.get(unit_id, frozenset())
+        """The unit types in a unit's names (for list and subscription filters)."""
+        if self._index_by_id is None:
+            self._index_by_id = {uid: i for i, uid in enumerate(self.units.ids)}
+        index = self._index_by_id.get(unit_id)
+        if index is None:
+            return frozenset()
+        end = (self._first_variant[index + 1] if index + 1 < len(self._first_variant)
+               else len(self.variants))
+        types: set[str] = set()
+        for vindex in range(self._first_variant[index], end):
+            types |= self.variants[vindex].types
+        return frozenset(types)
 
     # ------------------------------------------------------------------ build
     @staticmethod
@@ -334,7 +364,7 @@ class UnitIndex:
         missing = q - variant.core
         region: set[str] = set()
         if missing:
-            for part in self.region_tokens[unit]:
+            for part in self._region_parts(self.region_keys[unit]):
                 if part <= q:
                     region |= part
         matched_types: set[str] = set(q & variant.types)
@@ -376,6 +406,13 @@ class UnitIndex:
             else:
                 desc += 1
         return place, hard, desc, soft
+
+    def _region_parts(self, region_keys: str) -> tuple[frozenset[str], ...]:
+        parts = self._split_regions.get(region_keys)
+        if parts is None:
+            parts = tuple(frozenset(p.split()) for p in region_keys.split("|") if p)
+            self._split_regions[region_keys] = parts
+        return parts
 
     def _instansi_text(self, ref: UnitRef) -> str:
         text = self._instansi_cache.get(ref.id)
