@@ -102,7 +102,7 @@ class Brain:
         found, listing = self._list_filters(text)
         if listing == "explicit":
             return self.list_reply(found)
-        if lookup.choices:
+        if lookup.choices and (lookup.types or len(lookup.query) > 1):
             # Every word of the question belongs to these units: a unit question.
             return self._unit_choices(lookup.choices)
         names = self._name_tokens(lookup)
@@ -116,6 +116,9 @@ class Brain:
         if listing == "implicit":
             # "wbk 2020 di jawa timur": filters only, and no knowledge entry fits better.
             return self.list_reply(found)
+        if lookup.choices:
+            # One word that only unit names use ("gresik udah wbk?").
+            return self._unit_choices(lookup.choices)
         if decision.action == "suggest":
             return self._suggest(decision)
         if lookup.close and (lookup.status or lookup.close[0][1] >= CLOSE_NAME):
