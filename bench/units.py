@@ -261,8 +261,8 @@ def run() -> dict:
         for split in ("tune", "heldout"):
             kind, cases = read_cases(DATA / "unit_queries.tsv", split)
             result = evaluate(brain, cases, kind)
-            print(f"[{split}] " + "; ".join(summary_lines(result)[1:3]) + "; "
-                  + summary_lines(result)[4])
+            lines = summary_lines(result)
+            print(f"[{split}] " + "; ".join(lines[1:5]))
         names = [u.name for u in brain.units.units]
         ids = {u.name: u for u in brain.units.units}
         kind, cases = read_cases(DATA / "unit_queries.tsv", "heldout")

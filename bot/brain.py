@@ -389,11 +389,18 @@ class Brain:
             return texts.SUB_ALL
         return ", ".join(Filter.from_key(k).label for k in keys)
 
-    def subscribe(self, args: str, who: Who) -> Reply:
+    @staticmethod
+    def _subscription_refusal(who: Who) -> Reply | None:
         if who.chat_type == "console":
             return Reply("smalltalk", texts.SUB_TELEGRAM_ONLY)
         if who.in_group and not who.is_chat_admin:
             return Reply("smalltalk", texts.GROUP_ADMIN_ONLY)
+        return None
+
+    def subscribe(self, args: str, who: Who) -> Reply:
+        refusal = self._subscription_refusal(who)
+        if refusal is not None:
+            return refusal
         current = self.store.subscriber(who.chat_id)
         active = bool(current and current["active"])
         keys: list[str] = list(current["filters"]) if active and current else []
@@ -408,9 +415,7 @@ class Brain:
         if not found or rest:
             return Reply("smalltalk", texts.SUB_UNKNOWN_FILTER.format(filter=args.strip()))
         new_keys = [f.key for f in found]
-        if active and not keys:
-            # Already receiving everything; a filter narrows it down to that filter.
-            keys = []
+        # A filter added to "everything" narrows the subscription down to that filter.
         if active and set(new_keys) <= set(keys):
             return Reply(
                 "smalltalk", texts.SUB_ALREADY.format(filters=self._filter_labels(keys))
@@ -423,10 +428,9 @@ class Brain:
         )
 
     def unsubscribe(self, args: str, who: Who) -> Reply:
-        if who.chat_type == "console":
-            return Reply("smalltalk", texts.SUB_TELEGRAM_ONLY)
-        if who.in_group and not who.is_chat_admin:
-            return Reply("smalltalk", texts.GROUP_ADMIN_ONLY)
+        refusal = self._subscription_refusal(who)
+        if refusal is not None:
+            return refusal
         current = self.store.subscriber(who.chat_id)
         if not current or not current["active"]:
             return Reply("smalltalk", texts.SUB_NOT_SUBSCRIBED)
