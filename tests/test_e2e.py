@@ -128,3 +128,53 @@ def test_announcement_survives_kill_9(tmp_path):
         store.close()
     finally:
         server.stop()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_webhook_mode_checks_the_secret(server, tmp_path):
+    import json
+    import urllib.error
+    import urllib.request
+
+    port = _free_port()
+    log = tmp_path / "bot.log"
+    env = _env(server, tmp_path / "z.db", ZIBOT_WEBHOOK_SECRET="rahasia-uji")
+    with log.open("ab") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run", "--webhook",
+             "https://bot.example/telegram", "--listen", "127.0.0.1", "--port", str(port)],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+    try:
+        assert wait_until(lambda: bool(server.api.sent("setWebhook")), timeout=30), \
+            log.read_text()
+        assert server.api.sent("setWebhook")[0]["secret_token"] == "rahasia-uji"
+        body = json.dumps({"update_id": 1, **message_update("apa itu wbk")}).encode()
+
+        def post(secret: str | None) -> int:
+            headers = {"Content-Type": "application/json"}
+            if secret:
+                headers["X-Telegram-Bot-Api-Secret-Token"] = secret
+            request = urllib.request.Request(f"http://127.0.0.1:{port}/telegram", data=body,
+                                             headers=headers, method="POST")
+            try:
+                with urllib.request.urlopen(request, timeout=10) as response:
+                    return response.status
+            except urllib.error.HTTPError as exc:
+                return exc.code
+
+        assert wait_until(lambda: post("salah") == 403, timeout=20)
+        assert not _sent(server)
+        assert post("rahasia-uji") == 200
+        assert wait_until(lambda: len(_sent(server)) == 1, timeout=20), log.read_text()
+        assert "WBK" in _sent(server)[0]["text"]
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 0, log.read_text()
