@@ -147,8 +147,10 @@ class Brain:
                 kinds.add("thanks")
             elif t in lex.greetings:
                 kinds.add("greeting")
-            else:
+            elif t not in lex.question_words:  # "halo, apa kabar?" is still a greeting
                 return None
+        if not kinds:
+            return None
         body = texts.SMALLTALK_THANKS if "thanks" in kinds else texts.SMALLTALK_GREETING
         return Reply("smalltalk", body, score=1.0)
 

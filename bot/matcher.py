@@ -169,8 +169,10 @@ class Matcher:
 
     def analyze(self, text: str) -> _Analyzed:
         norm = self.normalizer
-        # Fillers go first: a typo fixer that saw "nanya" would make it "namanya".
-        raw = norm.content(norm.tokens(text))
+        # Fillers and greetings go first: a typo fixer that saw "nanya" would make it
+        # "namanya", and "halo" in "halo, apa itu wbk" is not part of the question.
+        greetings = norm.lexicon.greetings
+        raw = [t for t in norm.content(norm.tokens(text)) if t not in greetings]
         tokens = [self.typos.fix(t) if t not in self.known else t for t in raw]
         if tokens != raw:
             # A repaired word may complete a phrase ("zona integritsa" → "zi").

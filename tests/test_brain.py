@@ -200,3 +200,12 @@ def test_admin_import_with_bad_rows_offers_no_import(brain):
     preview = brain.import_preview("x.csv", b"unit,predicate,year\nA,WBK,1999\n", admin)
     assert "baris 2" in preview.body
     assert not preview.buttons
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("hai bot apa kabar", "smalltalk"), ("halo, apa itu wbk", "answer"),
+     ("pagi min, syarat wbbm apa aja", "answer")],
+)
+def test_greetings_around_a_question(shared_brain, text, kind):
+    assert shared_brain.ask(text).kind == kind
