@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from bot.text import Normalizer, fold
 
 _YEAR = re.compile(r"^(19|20)\d\d$")
-KINDS = ("instansi", "wilayah", "predikat", "tahun", "jenis")
 
 
 @dataclass(frozen=True)

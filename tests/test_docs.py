@@ -4,7 +4,7 @@ import re
 
 from bot import texts
 from bot.cli import build_parser
-from bot.reply import Who
+from bot.reply import KINDS, Who
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -60,5 +60,5 @@ def test_quick_start_is_the_two_make_commands_and_ci_runs_the_test_one():
 
 
 def test_readme_says_nothing_that_the_json_contract_does_not_have():
-    for kind in ("answer", "suggest", "award", "not_found", "fallback", "smalltalk"):
+    for kind in KINDS:
         assert f"`{kind}`" in README
