@@ -60,18 +60,32 @@ class FilterParser:
                 if part and part not in ("pusat",):
                     names.add(part)
         self.regions = sorted(names, key=lambda n: (-len(n), n))
+        self._by_first: dict[str, list[tuple[str, ...]]] = {}
+        for name in self.regions:
+            words = tuple(name.split())
+            self._by_first.setdefault(words[0], []).append(words)
+        for options in self._by_first.values():
+            options.sort(key=lambda words: -len(words))
 
     def parse(self, text: str) -> tuple[list[Filter], list[str]]:
         """Filters found, and the leftover tokens that were not understood."""
         tokens = list(self.normalizer.tokens(text))
         found: list[Filter] = []
-        joined = f" {' '.join(tokens)} "
-        for region in self.regions:
-            if f" {region} " in joined:
-                found.append(Filter("wilayah", region))
-                joined = joined.replace(f" {region} ", " ")
+        remaining: list[str] = []
+        i = 0
+        while i < len(tokens):
+            # Region names are looked up by their first word, longest name first.
+            for name in self._by_first.get(tokens[i], ()):
+                size = len(name)
+                if tuple(tokens[i : i + size]) == name:
+                    found.append(Filter("wilayah", " ".join(name)))
+                    i += size
+                    break
+            else:
+                remaining.append(tokens[i])
+                i += 1
         rest = []
-        for token in joined.split():
+        for token in remaining:
             if token in ("wbk", "wbbm"):
                 found.append(Filter("predikat", token))
             elif _YEAR.match(token):
