@@ -27,6 +27,19 @@ def _setup_logging(level: str) -> None:
     # httpx logs every request URL at INFO, and the URL contains the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_one_line_network_errors)
+
+
+def _one_line_network_errors(record: logging.LogRecord) -> bool:
+    """python-telegram-bot logs a failed connection with a full traceback; one line is enough
+    for "Telegram cannot be reached", which the operator can act on."""
+    if record.exc_info and "Network Retry Loop" in record.getMessage():
+        exc = record.exc_info[1]
+        record.msg = f"{record.getMessage()} ({exc.__class__.__name__}: {exc})"
+        record.args = ()
+        record.exc_info = None
+    return True
 
 
 def _brain(settings: Settings):
@@ -42,10 +55,21 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     args.secret = args.secret or os.environ.get("ZIBOT_WEBHOOK_SECRET")
     if args.webhook and not args.secret:
         raise ConfigError("--webhook butuh --secret (atau ZIBOT_WEBHOOK_SECRET)")
+    from telegram.error import InvalidToken, NetworkError
+
     from bot.telegram_app import run
 
-    run(settings, webhook_url=args.webhook, listen=args.listen, port=args.port,
-        secret=args.secret)
+    try:
+        run(settings, webhook_url=args.webhook, listen=args.listen, port=args.port,
+            secret=args.secret)
+    except InvalidToken:
+        print("Telegram menolak TELEGRAM_BOT_TOKEN: periksa token dari @BotFather.",
+              file=sys.stderr)
+        return 2
+    except NetworkError as exc:
+        where = settings.api_base_url or "api.telegram.org"
+        print(f"Tidak dapat menghubungi Telegram ({where}): {exc.message}", file=sys.stderr)
+        return 1
     return 0
 
 

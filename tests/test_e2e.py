@@ -178,3 +178,16 @@ def test_webhook_mode_checks_the_secret(server, tmp_path):
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=20) == 0, log.read_text()
+
+
+def test_unreachable_telegram_is_one_clear_line(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ZIBOT_"))}
+    port = _free_port()  # nothing listens there
+    env.update(TELEGRAM_BOT_TOKEN=TOKEN, ZIBOT_DB=str(tmp_path / "z.db"),
+               TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{port}/bot")
+    result = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert "Tidak dapat menghubungi Telegram" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert TOKEN not in result.stderr
