@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 import sqlite_utils
@@ -183,6 +184,11 @@ def _map_header(header: Iterable[str]) -> dict[str, str]:
 _BAD_TEXT = re.compile("[\udc80-\udcff\x00-\x08\x0b-\x1f]")
 
 
+@lru_cache(maxsize=256)
+def _predicate(value: str) -> str | None:
+    return PREDICATES.get(fold(value).replace("menuju ", ""))
+
+
 def _has_bad_text(value: str) -> bool:
     return _BAD_TEXT.search(value) is not None
 
@@ -204,7 +210,7 @@ def validate(
         unit = " ".join(values.get("unit", "").split())
         if not unit:
             problems.append("nama unit kosong")
-        predicate = PREDICATES.get(fold(values.get("predicate", "")).replace("menuju ", ""))
+        predicate = _predicate(values.get("predicate", ""))
         if predicate is None:
             problems.append(f"predikat '{values.get('predicate', '')}' bukan WBK atau WBBM")
         year_text = values.get("year", "").removesuffix(".0")
@@ -261,6 +267,10 @@ class UnitWriter:
                 "SELECT id, key, instansi, region FROM units"
             )
         }
+        # New units get their ids here and are written in one executemany (flush); the
+        # transaction holds the write lock, so nobody else can take these ids meanwhile.
+        self.next_id = self.conn.execute("SELECT IFNULL(MAX(id), 0) + 1 FROM units").fetchone()[0]
+        self.pending: list[tuple] = []
 
     def ensure(self, name: str, instansi: str, region: str, aliases: str = "",
                key: str | None = None) -> int:
@@ -268,13 +278,11 @@ class UnitWriter:
         row = self.known.get(key)
         if row is None:
             keys = self.keyer(name, aliases, region) if self.keyer else (None, None, None)
-            cur = self.conn.execute(
-                "INSERT INTO units (name, key, instansi, region, aliases, match_keys, "
-                "region_keys, match_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [name, key, instansi, region, aliases, *keys],
-            )
-            self.known[key] = [cur.lastrowid, instansi, region]
-            return int(cur.lastrowid)
+            uid = self.next_id
+            self.next_id += 1
+            self.pending.append((uid, name, key, instansi, region, aliases, *keys))
+            self.known[key] = [uid, instansi, region]
+            return uid
         # Fill gaps, never overwrite what an earlier source said.
         if instansi and not row[1]:
             self.conn.execute("UPDATE units SET instansi = ? WHERE id = ?", [instansi, row[0]])
@@ -287,6 +295,14 @@ class UnitWriter:
             )
             row[2] = region
         return int(row[0])
+
+    def flush(self) -> None:
+        self.conn.executemany(
+            "INSERT INTO units (id, name, key, instansi, region, aliases, match_keys, "
+            "region_keys, match_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            self.pending,
+        )
+        self.pending.clear()
 
 
 Announcer = Callable[[sqlite_utils.Database, list[dict], int], tuple[int | None, int]]
@@ -334,23 +350,36 @@ def _import(store, path, data, who, dry_run, skip_bad, source, announcer, keyer)
                 {"file": path.name, "who": who, "started_at": now_iso()}
             ).last_pk
             units = UnitWriter(db, keyer)
+            # Which awards exist is read once; new ones are written in one executemany.
+            existing = set(db.conn.execute(
+                "SELECT unit_id, predicate, IFNULL(year, 0) FROM awards"
+            ))
+            new_rows = []
             for done, row in enumerate(rows, 1):
                 unit_id = units.ensure(row.unit, row.instansi, row.region, row.aliases, row.key)
-                cur = db.conn.execute(
-                    "INSERT OR IGNORE INTO awards (unit_id, predicate, year, note, source, "
-                    "batch_id) VALUES (?, ?, ?, ?, ?, ?)",
-                    [unit_id, row.predicate, row.year, row.note, row.source, batch_id],
-                )
-                if cur.rowcount:
-                    report.new += 1
-                    report.new_awards.append(
-                        {"unit_id": unit_id, "name": row.unit, "instansi": row.instansi,
-                         "region": row.region, "predicate": row.predicate, "year": row.year}
-                    )
-                else:
+                identity = (unit_id, row.predicate, row.year or 0)
+                if identity in existing:
                     report.known += 1
+                else:
+                    existing.add(identity)
+                    new_rows.append(
+                        (unit_id, row.predicate, row.year, row.note, row.source, batch_id)
+                    )
+                    report.new += 1
+                    if announcer is not None:
+                        report.new_awards.append(
+                            {"unit_id": unit_id, "name": row.unit, "instansi": row.instansi,
+                             "region": row.region, "predicate": row.predicate,
+                             "year": row.year}
+                        )
                 if done % 500 == 0 or done == len(rows):
                     _progress(done, len(rows))
+            units.flush()
+            db.conn.executemany(
+                "INSERT INTO awards (unit_id, predicate, year, note, source, batch_id) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                new_rows,
+            )
             if announcer is not None and report.new_awards:
                 report.announcement_id, report.recipients = announcer(
                     db, report.new_awards, int(batch_id)
@@ -380,6 +409,7 @@ def import_revocations(store: Store, path: Path, keyer: Keyer | None = None) -> 
         units = UnitWriter(db, keyer)
         for raw in csv.DictReader(fh):
             unit_id = units.ensure(raw["unit"].strip(), raw.get("instansi", ""), "")
+            units.flush()  # the revocation row refers to the unit
             year = raw.get("predicate_year", "").strip()
             cur = db.execute(
                 "INSERT OR IGNORE INTO revocations (unit_id, predicate, predicate_year, "

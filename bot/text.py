@@ -195,9 +195,10 @@ class Normalizer:
     def _tokens(self, text: str) -> tuple[str, ...]:
         tokens = fold(text).split()
         tokens = self._phrases.tokens(tokens)
-        tokens = self._slang.tokens(tokens)
-        # Slang can complete a phrase ("wilayah bebas dr korupsi" → "... dari ...").
-        tokens = self._phrases.tokens(tokens)
+        slang = self._slang.tokens(tokens)
+        if slang is not tokens:
+            # Slang can complete a phrase ("wilayah bebas dr korupsi" → "... dari ...").
+            tokens = self._phrases.tokens(slang)
         tokens = self._units.tokens(tokens)
         return tuple(self._intents.tokens(tokens))
 
