@@ -9,6 +9,8 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from bot.evaluate import percentile
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 
@@ -20,14 +22,6 @@ def pin_one_core() -> str:
         return f"pinned to core {min(os.sched_getaffinity(0))}"
     except (AttributeError, OSError):
         return "not pinned (no sched_setaffinity)"
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return 0.0
-    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
-    return ordered[index]
 
 
 def timed(fn: Callable[[str], object], inputs: Iterable[str], repeat: int = 1) -> list[float]:
