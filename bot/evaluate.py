@@ -93,7 +93,6 @@ def _kb_outcome(case: Case, reply: Reply, brain: Brain, result: Result) -> str |
 
 
 def _unit_outcome(case: Case, reply: Reply, brain: Brain, result: Result) -> str | None:
-    ids = brain.unit_ids
     result.add("queries")
     claimed = reply.id if reply.kind == "award" else None
     if case.gold == "NONE":
@@ -117,14 +116,13 @@ def _unit_outcome(case: Case, reply: Reply, brain: Brain, result: Result) -> str
             result.add("wrong_unit")
         return f"got {reply.kind} {brain.unit_name(claimed) if claimed else sorted(offered)}"
     result.add("present")
-    target = ids.get(case.gold)
-    if claimed is not None and claimed == target:
+    if claimed is not None and brain.unit_name(claimed) == case.gold:
         result.add("right")
         return None
     if claimed is not None:
         result.add("wrong_unit")
         return f"claimed {brain.unit_name(claimed)}"
-    if reply.kind == "suggest" and target in {c.id for c in reply.suggestions}:
+    if reply.kind == "suggest" and case.gold in {brain.unit_name(c.id) for c in reply.suggestions}:
         result.add("suggest_has_gold")
     return f"got {reply.kind} {[brain.unit_name(c.id) for c in reply.suggestions]}"
 

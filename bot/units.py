@@ -190,6 +190,7 @@ class UnitIndex:
 
     def _build(self, rows: Iterable[tuple | dict]) -> list[tuple[int, str, str, str]]:
         self.units = _Units()
+        self._instansi_cache.clear()  # keyed by position in self.units
         self.variants = _Variants(self.type_tokens)
         # Each unit's region as its stored keys, whole place names joined by "|" ("jawa barat"):
         # a question's "barat" alone is not covered by Jawa Barat. Split only for candidates.
@@ -360,7 +361,6 @@ class UnitIndex:
         word of the name ("Pelabuhan" in "Polres Pelabuhan Tanjung Perak"); soft: "kota",
         "kantor", a near type.
         """
-        ref = self.units[unit]
         missing = q - variant.core
         region: set[str] = set()
         if missing:
@@ -380,7 +380,7 @@ class UnitIndex:
                 continue
             # A unit type is matched as a type only ("kemenag" is not "Pengadilan Agama").
             instansi = None if t in self.type_tokens else self.instansi_alias.get(t)
-            if instansi is not None and f" {instansi} " in self._instansi_text(ref):
+            if instansi is not None and f" {instansi} " in self._instansi_text(unit):
                 by_instansi = True
                 continue
             return None
@@ -414,10 +414,10 @@ class UnitIndex:
             self._split_regions[region_keys] = parts
         return parts
 
-    def _instansi_text(self, ref: UnitRef) -> str:
-        text = self._instansi_cache.get(ref.id)
+    def _instansi_text(self, unit: int) -> str:
+        text = self._instansi_cache.get(unit)
         if text is None:
-            text = self._instansi_cache[ref.id] = f" {fold(ref.instansi)} "
+            text = self._instansi_cache[unit] = f" {fold(self.units.instansi[unit])} "
         return text
 
     def _rarest(self, q: frozenset[str]) -> int:
@@ -457,7 +457,8 @@ class UnitIndex:
         near_miss = [u for u, sc in best.items() if sc[0] > 0]
         for u in near_miss:
             del best[u]
-        ranked = sorted(best, key=lambda u: (best[u], self.units[u].name))
+        names = self.units.names
+        ranked = sorted(best, key=lambda u: (best[u], names[u]))
         named = bool(q - q_types)  # the question names something beyond a unit type
         first = best[ranked[0]] if ranked else None
         if ranked and (named or first == (0, 0, 0, 0)):
@@ -486,9 +487,8 @@ class UnitIndex:
                 types=q_types, status=status,
             )
         close = tuple((self.units[u], 100.0) for u in sorted(near_miss)[:limit])
-        close += tuple(
-            c for c in self._close(q, candidates, limit=limit) if c[0] not in dict(close)
-        )
+        shown = {ref for ref, _ in close}
+        close += tuple(c for c in self._close(q, candidates, limit=limit) if c[0] not in shown)
         return Lookup(q, close=close[:limit], types=q_types, status=status)
 
     def _close(
