@@ -95,9 +95,6 @@ class _Rewriter:
                 i += 1
         return out
 
-    def __call__(self, text: str) -> str:
-        return " ".join(self.tokens(text.split()))
-
 
 def _fold_mapping(raw: dict | None) -> dict[str, str]:
     return {fold(str(k)): fold(str(v)) for k, v in (raw or {}).items() if fold(str(k))}
