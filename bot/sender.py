@@ -152,10 +152,7 @@ class Sender:
             self._chat_ready[chat_id] = time.monotonic() + wait
             log.warning("429 for chat %s: pausing the sender %.1f s", chat_id, wait)
             # A 429 is Telegram pacing us, not a failure of this row: no attempt is spent.
-            self.store.mark_retry(row["id"], "429", time.time() + wait)
-            self.store.db.execute(
-                "UPDATE outbox SET attempts = attempts - 1 WHERE id = ?", [row["id"]]
-            )
+            self.store.mark_retry(row["id"], "429", time.time() + wait, spent=False)
             return "rate_limited"
         except ChatMigrated as exc:
             self.counters.migrated += 1

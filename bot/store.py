@@ -370,11 +370,13 @@ class Store:
         )
         self.db.conn.commit()
 
-    def mark_retry(self, row_id: int, error: str, next_at: float) -> None:
+    def mark_retry(self, row_id: int, error: str, next_at: float, *,
+                   spent: bool = True) -> None:
+        """Schedule a row again; ``spent=False`` when the try does not count (a 429)."""
         self.db.execute(
-            "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? "
+            "UPDATE outbox SET attempts = attempts + ?, last_error = ?, next_attempt_at = ? "
             "WHERE id = ?",
-            [error[:500], next_at, row_id],
+            [int(spent), error[:500], next_at, row_id],
         )
         self.db.conn.commit()
 
