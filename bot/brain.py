@@ -112,7 +112,7 @@ class Brain:
             return self._not_found(lookup)
         decision = self.matcher.decide(text)
         if decision.action == "answer":
-            return self.entry_reply(decision.ranked[0].entry, decision.ranked[0].score)
+            return self.entry_reply(decision.ranked[0].entry, decision.confidence)
         if listing == "implicit":
             # "wbk 2020 di jawa timur": filters only, and no knowledge entry fits better.
             return self.list_reply(found)
@@ -176,12 +176,12 @@ class Brain:
             "suggest",
             texts.SUGGEST_BODY,
             title=texts.SUGGEST_TITLE,
-            score=decision.ranked[0].score,
+            score=decision.confidence,
             suggestions=choices,
         )
 
     def _fallback(self, decision: Decision | None = None) -> Reply:
-        score = decision.ranked[0].score if decision and decision.ranked else 0.0
+        score = decision.confidence if decision else 0.0
         return Reply(
             "fallback",
             texts.FALLBACK.format(examples=_examples()),

@@ -28,14 +28,19 @@ _PREDICATES = frozenset({"wbk", "wbbm"})
 FUZZY_FLOOR = 50  # a phrasing less alike than this cannot lift an entry to an answer
 
 
+# The confidence model's inputs, in the order of ``Params.confidence``.
+FEATURES = ("score", "gap", "unknown", "cover", "fit", "fuzzy", "length")
+
+
 @dataclass(frozen=True)
 class Params:
     """Weights and thresholds, fitted on tuning questions, never on the held-out split.
 
-    The weights come from the ``tune`` split; the thresholds from a second set of tuning
-    questions (right +1, right among the choices +0.5, wrong -5), because the ``tune`` split
-    had been used to write phrasings and no longer says how sure an answer is. The wide gap
-    makes the bot offer choices rather than risk a wrong answer.
+    The channel weights come from the ``tune`` split. Whether to answer is a logistic model
+    over ``FEATURES`` (``python -m bench.fit`` refits it on the tuning splits that no phrasing
+    was written from) giving the probability that the best entry is right. The bot answers
+    when that probability is at least ``answer_p``: with a right answer worth +1, a wrong one
+    -5 and a list of choices +0.5, answering pays only above 5.5/6.
     """
 
     w_fuzzy: float = 0.50
@@ -44,8 +49,9 @@ class Params:
     w_answer: float = 0.15
     question_weight: float = 0.3
     slot_penalty: float = 0.6
-    answer_at: float = 0.52
-    answer_gap: float = 0.15
+    # intercept, then one coefficient per name in FEATURES
+    confidence: tuple[float, ...] = (-11.076, 4.163, 5.679, -0.778, 2.165, 2.201, 5.209, 1.709)
+    answer_p: float = 5.5 / 6
     suggest_at: float = 0.51
     suggest_within: float = 0.12
     max_unknown: float = 0.4  # share of the question's weight in words the KB never uses
@@ -56,6 +62,9 @@ class Params:
 class Scored:
     entry: Entry
     score: float
+    fit: float = 0.0  # the best phrasing's IDF-weighted F1
+    fuzzy: float = 0.0  # the best phrasing's token_sort_ratio, 0..1
+    cover: float = 0.0  # share of the question's weight that the entry knows
 
 
 @dataclass(frozen=True)
@@ -65,6 +74,7 @@ class Decision:
     action: str
     ranked: tuple[Scored, ...]
     known_content: bool
+    confidence: float = 0.0  # probability that the best entry is the right one
 
     @property
     def best(self) -> Scored | None:
@@ -210,6 +220,8 @@ class Matcher:
             qweight[stem] = qweight.get(stem, 0.0) + w
         n = len(self.entries)
         best = [0.0] * n
+        best_fit = [0.0] * n
+        best_fz = [0.0] * n
         fz_by_doc: dict[int, float] = {}
         # token_sort_ratio is ratio() on token-sorted text; the docs are stored sorted, so
         # rapidfuzz scores all of them in one C loop. Below the cutoff a doc cannot win.
@@ -222,6 +234,7 @@ class Matcher:
             entry = self.doc_entry[i]
             if value > best[entry]:
                 best[entry] = value
+                best_fz[entry] = fz / 100.0
         # Fit, coverage and answer channels, accumulated through stem → doc/entry postings.
         covered_q: dict[int, float] = {}
         covered_d: dict[int, float] = {}
@@ -243,6 +256,8 @@ class Matcher:
             fit = 2 * recall * precision / (recall + precision)
             value = p.w_fuzzy * fz_by_doc.get(i, 0.0) + p.w_fit * fit
             entry = self.doc_entry[i]
+            if fit > best_fit[entry]:
+                best_fit[entry] = fit
             if value > best[entry]:
                 best[entry] = value
         out = []
@@ -250,7 +265,7 @@ class Matcher:
             value = best[index] + (p.w_cover * cover[index] + p.w_answer * answer[index]) / total
             if value and q.slots and self._slot_conflict(q.slots, self.entry_slots[index]):
                 value *= p.slot_penalty
-            out.append(Scored(entry, value))
+            out.append(Scored(entry, value, best_fit[index], best_fz[index], cover[index] / total))
         out.sort(key=lambda s: -s.score)
         return out
 
@@ -263,6 +278,25 @@ class Matcher:
                 return True
         return False
 
+    def features(self, q: _Analyzed, ranked: tuple[Scored, ...]) -> tuple[float, ...]:
+        """The confidence model's inputs (``FEATURES``) for the best entry."""
+        first = ranked[0]
+        second = ranked[1].score if len(ranked) > 1 else 0.0
+        return (
+            first.score,
+            first.score - second,
+            self.unknown_share(q),
+            first.cover,
+            first.fit,
+            first.fuzzy,
+            math.log1p(len(q.tokens)),
+        )
+
+    def confidence(self, features: tuple[float, ...]) -> float:
+        intercept, *coefs = self.params.confidence
+        z = intercept + sum(c * f for c, f in zip(coefs, features, strict=True))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
     def decide(self, text: str) -> Decision:
         p = self.params
         q = self.analyze(text)
@@ -270,16 +304,16 @@ class Matcher:
             return Decision("none", (), False)
         known = self.has_known_content(q)
         ranked = tuple(self.score(q))
-        if not known or not ranked or self.unknown_share(q) > p.max_unknown:
-            # "hasil mu vs liverpool": mostly words the knowledge base has never seen.
+        if not known or not ranked:
+            # "hasil mu vs liverpool": no word the knowledge base knows.
             return Decision("none", ranked, known)
-        s1 = ranked[0].score
-        s2 = ranked[1].score if len(ranked) > 1 else 0.0
-        if s1 >= p.answer_at and s1 - s2 >= p.answer_gap:
-            return Decision("answer", ranked, known)
-        if s1 >= p.suggest_at:
-            return Decision("suggest", ranked, known)
-        return Decision("none", ranked, known)
+        features = self.features(q, ranked)
+        sure = self.confidence(features)
+        if sure >= p.answer_p:
+            return Decision("answer", ranked, known, sure)
+        if ranked[0].score >= p.suggest_at and features[2] <= p.max_unknown:
+            return Decision("suggest", ranked, known, sure)
+        return Decision("none", ranked, known, sure)
 
     def suggestions(self, decision: Decision) -> list[Scored]:
         p = self.params

@@ -1,0 +1,141 @@
+"""Refit the matcher's confidence model: ``python -m bench.fit [SPLIT,...]``.
+
+The model says how likely the best-scored entry is the right answer. It is fitted on the
+tuning splits that no phrasing was written from (``tune2b``, ``tune3`` by default): on the
+splits the curators wrote phrasings for, every question matches a phrasing almost word for
+word, and a model fitted there would be sure of everything. Out-of-scope questions count as
+"the best entry is wrong". The held-out split is never read here.
+
+It prints a five-fold cross-validated estimate of what the answer rule would do, then the
+``confidence`` tuple to paste into ``bot.matcher.Params``.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.app import build_brain
+from bot.config import Settings
+from bot.evaluate import read_cases
+from bot.matcher import FEATURES, Matcher
+
+ROOT = Path(__file__).resolve().parent.parent
+QUESTIONS = ROOT / "tests" / "data" / "kb_questions.tsv"
+DEFAULT_SPLITS = ("tune2b", "tune3")
+L2 = 0.01
+
+
+@dataclass
+class Example:
+    features: tuple[float, ...]
+    right: bool  # the best entry is a right answer
+    among: bool  # a right answer is among the first three
+    in_scope: bool
+
+
+def examples(matcher: Matcher, splits: tuple[str, ...]) -> list[Example]:
+    out = []
+    for split in splits:
+        _, cases = read_cases(QUESTIONS, split)
+        for case in cases:
+            if case.gold == "smalltalk":
+                continue
+            q = matcher.analyze(case.question)
+            if not q.tokens or not matcher.has_known_content(q):
+                continue  # refused before the model is asked
+            ranked = matcher.score(q)
+            gold = set(case.gold.split("|"))
+            ids = [s.entry.id for s in ranked[:3]]
+            out.append(Example(
+                matcher.features(q, tuple(ranked)),
+                ids[0] in gold,
+                bool(gold & set(ids)),
+                case.gold != "OOS",
+            ))
+    return out
+
+
+def fit(rows: list[Example], iters: int = 2000, rate: float = 0.5) -> tuple[float, ...]:
+    """L2-regularized logistic regression by gradient descent, on standardized features.
+
+    Returns the intercept and coefficients on the raw features.
+    """
+    dims = len(rows[0].features)
+    n = len(rows)
+    mean = [sum(r.features[j] for r in rows) / n for j in range(dims)]
+    spread = [
+        max(1e-6, math.sqrt(sum((r.features[j] - mean[j]) ** 2 for r in rows) / n))
+        for j in range(dims)
+    ]
+    z = [[(r.features[j] - mean[j]) / spread[j] for j in range(dims)] for r in rows]
+    y = [1.0 if r.right and r.in_scope else 0.0 for r in rows]
+    w = [0.0] * dims
+    b = 0.0
+    for _ in range(iters):
+        gw = [0.0] * dims
+        gb = 0.0
+        for zi, yi in zip(z, y, strict=True):
+            s = b + sum(wj * zj for wj, zj in zip(w, zi, strict=True))
+            err = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, s)))) - yi
+            gb += err
+            for j in range(dims):
+                gw[j] += err * zi[j]
+        w = [wj - rate * (g / n + L2 * wj) for wj, g in zip(w, gw, strict=True)]
+        b -= rate * gb / n
+    coefs = [wj / sj for wj, sj in zip(w, spread, strict=True)]
+    intercept = b - sum(c * m for c, m in zip(coefs, mean, strict=True))
+    return (intercept, *coefs)
+
+
+def predict(model: tuple[float, ...], features: tuple[float, ...]) -> float:
+    intercept, *coefs = model
+    s = intercept + sum(c * f for c, f in zip(coefs, features, strict=True))
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, s))))
+
+
+def cross_validate(rows: list[Example], threshold: float, folds: int = 5) -> str:
+    order = list(range(len(rows)))
+    random.Random(7).shuffle(order)
+    right = wrong = 0
+    for k in range(folds):
+        test = {i for n, i in enumerate(order) if n % folds == k}
+        model = fit([rows[i] for i in order if i not in test])
+        for i in test:
+            if predict(model, rows[i].features) >= threshold:
+                if rows[i].right and rows[i].in_scope:
+                    right += 1
+                else:
+                    wrong += 1
+    in_scope = sum(r.in_scope for r in rows)
+    return (f"answered right {right}/{in_scope} in scope ({right / in_scope:.1%}), "
+            f"answered wrong {wrong}/{len(rows)} ({wrong / len(rows):.1%})")
+
+
+def main(argv: list[str]) -> int:
+    splits = tuple(argv[0].split(",")) if argv else DEFAULT_SPLITS
+    if "heldout" in splits:
+        print("the held-out split is for measuring, not fitting")
+        return 2
+    with tempfile.TemporaryDirectory() as tmp:
+        brain = build_brain(Settings(db_path=Path(tmp) / "fit.db",
+                                     knowledge_dir=ROOT / "knowledge"))
+        matcher = brain.matcher
+        rows = examples(matcher, splits)
+    threshold = matcher.params.answer_p
+    print(f"{len(rows)} questions from {', '.join(splits)} "
+          f"({sum(r.in_scope for r in rows)} in scope; best entry right for "
+          f"{sum(r.right and r.in_scope for r in rows)})")
+    print(f"5-fold cross-validation at p >= {threshold:.3f}: {cross_validate(rows, threshold)}")
+    model = fit(rows)
+    print("features:", ", ".join(("intercept", *FEATURES)))
+    print("confidence: tuple[float, ...] = (" + ", ".join(f"{v:.3f}" for v in model) + ")")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
