@@ -330,7 +330,8 @@ class UnitIndex:
         # A repaired word may complete a type phrase ("pengadilan negri" → "pn").
         tokens = norm.retype(fixed)
         # A repaired name ("takarai" → "takari") may be another village one letter away:
-        # offer it, never answer on it. A repair absorbed into a unit type was safe.
+        # the look-up answers on it only on an exact fit. A repair absorbed into a unit type
+        # was safe.
         guessed = bool(repaired_words & set(tokens))
         return frozenset(t for t in tokens if t not in self.query_noise), status, guessed
 
@@ -472,7 +473,11 @@ class UnitIndex:
             # other unit has ("kalimarau"): a common word could be another unit's name.
             lone = (first[1] == 0 and first[2] <= 1 and second is None and len(q) >= 2
                     and self._rarest(q) <= DISTINCTIVE)
-            if ((clean and unique) or lone) and not guessed:
+            # A repaired name ("kejari surbaya") is answered only when the question, once
+            # repaired, names the unit's type and every word of the unit and nothing else: any
+            # looser fit and the repair may have landed on another real village.
+            exact_repair = clean and unique and bool(q_types) and first == (0, 0, 0, 0)
+            if ((clean and unique) or lone) and (not guessed or exact_repair):
                 twins = tuple(self.units[u] for u in ranked[1 : 1 + limit])
                 return Lookup(q, answer=self.units[ranked[0]], see_also=twins,
                               types=q_types, status=status)

@@ -106,11 +106,14 @@ def test_abbreviations_typos_and_class_suffixes(shared_brain, question, unit):
     assert (reply.kind, reply.title) == ("award", unit)
 
 
-def test_a_misspelt_name_is_offered_not_answered(shared_brain):
-    # A repaired name could be another unit one letter away: the user confirms with a tap.
+def test_a_misspelt_name_is_answered_only_on_an_exact_fit(shared_brain):
+    # Repaired, the question names the unit's type and every word of its name: answered.
     reply = shared_brain.ask("kejari surbaya wbbm ga")
+    assert (reply.kind, reply.title) == ("award", "Kejaksaan Negeri Surabaya")
+    # Repaired, it still lacks a word of the name ("Pelabuhan"): the user confirms with a tap.
+    reply = shared_brain.ask("polres tanjung perk wbk")
     assert reply.kind == "suggest"
-    assert [c.title for c in reply.suggestions] == ["Kejaksaan Negeri Surabaya"]
+    assert [c.title for c in reply.suggestions] == ["Polres Pelabuhan Tanjung Perak"]
     assert shared_brain.choose(reply.suggestions[0].key).kind == "award"
 
 
