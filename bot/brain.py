@@ -111,7 +111,10 @@ class Brain:
             # question that merely mentions a unit type is left to the knowledge base.
             return self._not_found(lookup)
         decision = self.matcher.decide(text)
-        if decision.action == "answer":
+        # "surbaya udah wbk?": a predicate asked of a word only unit names have is a unit
+        # question, even when a knowledge entry mentions that place.
+        unit_status = bool(lookup.choices) and lookup.status
+        if decision.action == "answer" and not unit_status:
             return self.entry_reply(decision.ranked[0].entry, decision.confidence)
         if listing == "implicit":
             # "wbk 2020 di jawa timur": filters only, and no knowledge entry fits better.
