@@ -133,7 +133,8 @@ def main(argv: list[str]) -> int:
     print(f"5-fold cross-validation at p >= {threshold:.3f}: {cross_validate(rows, threshold)}")
     model = fit(rows)
     print("features:", ", ".join(("intercept", *FEATURES)))
-    print("confidence: tuple[float, ...] = (" + ", ".join(f"{v:.3f}" for v in model) + ")")
+    values = ", ".join(f"{v:.3f}" for v in model)
+    print(f"confidence: tuple[float, ...] = (\n    {values},\n)")
     return 0
 
 

@@ -29,7 +29,10 @@ FUZZY_FLOOR = 50  # a phrasing less alike than this cannot lift an entry to an a
 
 
 # The confidence model's inputs, in the order of ``Params.confidence``.
-FEATURES = ("score", "gap", "unknown", "cover", "fit", "fuzzy", "length")
+FEATURES = (
+    "score", "gap", "unknown", "cover", "fit", "fuzzy", "length",
+    "fit_gap", "fuzzy_gap", "cover_gap",
+)
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,9 @@ class Params:
     question_weight: float = 0.3
     slot_penalty: float = 0.6
     # intercept, then one coefficient per name in FEATURES
-    confidence: tuple[float, ...] = (-11.076, 4.163, 5.679, -0.778, 2.165, 2.201, 5.209, 1.709)
+    confidence: tuple[float, ...] = (
+        -7.907, 2.434, 2.505, -0.177, 2.193, 3.378, 0.590, 1.560, 2.789, 1.030, 0.477,
+    )
     answer_p: float = 5.5 / 6
     suggest_at: float = 0.51
     suggest_within: float = 0.12
@@ -121,7 +126,10 @@ class Matcher:
             t for e in entries for t in normalizer.tokens(e.answer) if t.isalpha()
         }
         self.known = vocab | answer_vocab | set(lex.slang.values()) | lex.question_words
-        self.typos = TypoFixer(vocab, cutoff=82, min_length=4)
+        # Intent and slang words are repair targets too: "kepanjngan" is "kepanjangan", which
+        # the normalizer then reads as a definition question.
+        spoken = {k for k in (*lex.intents, *lex.slang) if " " not in k}
+        self.typos = TypoFixer(vocab | spoken, cutoff=82, min_length=4)
         # Question words are kept whole ("berapa" is not "apa") and left out of the fuzzy text,
         # where "berapa" would make any "... berapa" phrasing look alike.
         self.stemmer = Stemmer(self.known, lex.no_stem | lex.question_words)
@@ -178,7 +186,12 @@ class Matcher:
                 self.answer_entries.setdefault(stem, []).append(index)
 
     def _weight(self, stem: str) -> float:
-        w = self.idf.get(stem, self.max_idf)
+        w = self.idf.get(stem)
+        if w is None:
+            # An unknown word weighs like the rarest KB word, so "harga bbm" stays far from
+            # every entry; but a number ("nilainya 82") or a two-letter scrap ("tu") says
+            # little about the topic.
+            w = self.max_idf if len(stem) > 2 and not stem.isdigit() else 1.0
         if stem in self.normalizer.lexicon.question_words:
             w *= self.params.question_weight
         return w
@@ -279,9 +292,10 @@ class Matcher:
         return False
 
     def features(self, q: _Analyzed, ranked: tuple[Scored, ...]) -> tuple[float, ...]:
-        """The confidence model's inputs (``FEATURES``) for the best entry."""
+        """The confidence model's inputs (``FEATURES``) for the best entry and its runner-up."""
         first = ranked[0]
-        second = ranked[1].score if len(ranked) > 1 else 0.0
+        runner = ranked[1] if len(ranked) > 1 else Scored(first.entry, 0.0)
+        second = runner.score
         return (
             first.score,
             first.score - second,
@@ -290,6 +304,9 @@ class Matcher:
             first.fit,
             first.fuzzy,
             math.log1p(len(q.tokens)),
+            first.fit - runner.fit,
+            first.fuzzy - runner.fuzzy,
+            first.cover - runner.cover,
         )
 
     def confidence(self, features: tuple[float, ...]) -> float:

@@ -117,6 +117,13 @@ def test_a_misspelt_name_is_answered_only_on_an_exact_fit(shared_brain):
     assert shared_brain.choose(reply.suggestions[0].key).kind == "award"
 
 
+def test_a_predicate_asked_of_a_place_offers_its_units(shared_brain):
+    # A knowledge entry mentions Surabaya (the 2022 revocation); the question is about units.
+    reply = shared_brain.ask("surbaya udah wbk?")
+    assert reply.kind == "suggest"
+    assert "Kejaksaan Negeri Surabaya" in [c.title for c in reply.suggestions]
+
+
 def test_list_by_instansi_predicate_and_year(shared_brain):
     reply = shared_brain.ask("unit polri yang wbbm 2025")
     assert reply.kind == "award"
