@@ -8,9 +8,10 @@ from bot.evaluate import evaluate, read_cases
 from tests.conftest import DATA
 
 KB_FLOORS = {
-    # split: (first-answer accuracy, most wrong answers, out-of-scope refused)
-    "tune": (0.88, 0.01, 0.95),
-    "heldout": (0.70, 0.025, 0.90),
+    # split: (first-answer accuracy, most wrong answers, out-of-scope refused, greetings missed)
+    "tune": (0.90, 0.01, 0.95, 1),
+    "tune3": (0.69, 0.01, 0.85, 2),
+    "heldout": (0.72, 0.025, 0.90, 1),
 }
 
 
@@ -18,12 +19,12 @@ KB_FLOORS = {
 def test_knowledge_base_floor(shared_brain, split):
     kind, cases = read_cases(DATA / "kb_questions.tsv", split)
     result = evaluate(shared_brain, cases, kind)
-    accuracy, wrong, refused = KB_FLOORS[split]
+    accuracy, wrong, refused, missed = KB_FLOORS[split]
     c = result.counts
     assert c["right"] / c["in_scope"] >= accuracy
     assert c.get("wrong", 0) / result.total <= wrong
     assert c["oos_refused"] / c["oos"] >= refused
-    assert c.get("smalltalk_right", 0) >= c["smalltalk"] - 1
+    assert c.get("smalltalk_right", 0) >= c["smalltalk"] - missed
 
 
 @pytest.mark.parametrize("split", ["tune", "heldout"])
@@ -31,7 +32,7 @@ def test_unit_lookup_floor_and_no_false_claims(shared_brain, split):
     kind, cases = read_cases(DATA / "unit_queries.tsv", split)
     result = evaluate(shared_brain, cases, kind)
     c = result.counts
-    assert c["right"] / c["queries"] >= 0.86
+    assert c["right"] / c["queries"] >= 0.89
     assert c.get("false_claim", 0) == 0
     assert c.get("wrong_unit", 0) <= 1
 
