@@ -107,6 +107,18 @@ def _slots(tokens: Iterable[str]) -> frozenset[str]:
     return frozenset(t for t in tokens if t in _PREDICATES or _YEAR.match(t))
 
 
+def _split_slots(slots: Iterable[str]) -> tuple[frozenset[str], frozenset[str]]:
+    slots = frozenset(slots)
+    predicates = slots & _PREDICATES
+    return predicates, slots - predicates
+
+
+def _conflict(
+    query: tuple[frozenset[str], frozenset[str]], entry: tuple[frozenset[str], frozenset[str]]
+) -> bool:
+    return any(q and e and not q & e for q, e in zip(query, entry, strict=True))
+
+
 class Matcher:
     """Scores a question against every entry; small enough (a few hundred docs) to scan."""
 
@@ -162,7 +174,8 @@ class Matcher:
             )
             for e in entries
         ]
-        self.entry_slots = [frozenset(s) for s in entry_slots]
+        # Predicates and years are kept apart: each kind must agree on its own.
+        self.entry_slots = [_split_slots(s) for s in entry_slots]
         self.kb_stems = frozenset(df)
         # An answer word counts as "about the knowledge base" only when few answers use it:
         # "sekarang" or "cara" appear everywhere and say nothing about the topic.
@@ -273,23 +286,15 @@ class Matcher:
                 best_fit[entry] = fit
             if value > best[entry]:
                 best[entry] = value
+        query_slots = _split_slots(q.slots)
         out = []
         for index, entry in enumerate(self.entries):
             value = best[index] + (p.w_cover * cover[index] + p.w_answer * answer[index]) / total
-            if value and q.slots and self._slot_conflict(q.slots, self.entry_slots[index]):
+            if value and q.slots and _conflict(query_slots, self.entry_slots[index]):
                 value *= p.slot_penalty
             out.append(Scored(entry, value, best_fit[index], best_fz[index], cover[index] / total))
         out.sort(key=lambda s: -s.score)
         return out
-
-    @staticmethod
-    def _slot_conflict(query: frozenset[str], entry: frozenset[str]) -> bool:
-        for cls in (_PREDICATES, None):
-            qs = {s for s in query if (s in _PREDICATES) == (cls is not None)}
-            es = {s for s in entry if (s in _PREDICATES) == (cls is not None)}
-            if qs and es and not (qs & es):
-                return True
-        return False
 
     def features(self, q: _Analyzed, ranked: tuple[Scored, ...]) -> tuple[float, ...]:
         """The confidence model's inputs (``FEATURES``) for the best entry and its runner-up."""
