@@ -22,7 +22,7 @@ from pathlib import Path
 from bot.app import build_brain
 from bot.config import Settings
 from bot.evaluate import read_cases
-from bot.matcher import FEATURES, Matcher
+from bot.matcher import FEATURES, Matcher, probability, sigmoid
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = ROOT / "tests" / "data" / "kb_questions.tsv"
@@ -34,7 +34,6 @@ L2 = 0.01
 class Example:
     features: tuple[float, ...]
     right: bool  # the best entry is a right answer
-    among: bool  # a right answer is among the first three
     in_scope: bool
 
 
@@ -50,11 +49,9 @@ def examples(matcher: Matcher, splits: tuple[str, ...]) -> list[Example]:
                 continue  # refused before the model is asked
             ranked = matcher.score(q)
             gold = set(case.gold.split("|"))
-            ids = [s.entry.id for s in ranked[:3]]
             out.append(Example(
                 matcher.features(q, tuple(ranked)),
-                ids[0] in gold,
-                bool(gold & set(ids)),
+                ranked[0].entry.id in gold,
                 case.gold != "OOS",
             ))
     return out
@@ -81,7 +78,7 @@ def fit(rows: list[Example], iters: int = 2000, rate: float = 0.5) -> tuple[floa
         gb = 0.0
         for zi, yi in zip(z, y, strict=True):
             s = b + sum(wj * zj for wj, zj in zip(w, zi, strict=True))
-            err = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, s)))) - yi
+            err = sigmoid(s) - yi
             gb += err
             for j in range(dims):
                 gw[j] += err * zi[j]
@@ -92,12 +89,6 @@ def fit(rows: list[Example], iters: int = 2000, rate: float = 0.5) -> tuple[floa
     return (intercept, *coefs)
 
 
-def predict(model: tuple[float, ...], features: tuple[float, ...]) -> float:
-    intercept, *coefs = model
-    s = intercept + sum(c * f for c, f in zip(coefs, features, strict=True))
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, s))))
-
-
 def cross_validate(rows: list[Example], threshold: float, folds: int = 5) -> str:
     order = list(range(len(rows)))
     random.Random(7).shuffle(order)
@@ -106,7 +97,7 @@ def cross_validate(rows: list[Example], threshold: float, folds: int = 5) -> str
         test = {i for n, i in enumerate(order) if n % folds == k}
         model = fit([rows[i] for i in order if i not in test])
         for i in test:
-            if predict(model, rows[i].features) >= threshold:
+            if probability(model, rows[i].features) >= threshold:
                 if rows[i].right and rows[i].in_scope:
                     right += 1
                 else:

@@ -33,6 +33,7 @@ FEATURES = (
     "score", "gap", "unknown", "cover", "fit", "fuzzy", "length",
     "fit_gap", "fuzzy_gap", "cover_gap",
 )
+_UNKNOWN = FEATURES.index("unknown")
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,16 @@ class _Analyzed:
 
 def _slots(tokens: Iterable[str]) -> frozenset[str]:
     return frozenset(t for t in tokens if t in _PREDICATES or _YEAR.match(t))
+
+
+def sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def probability(model: tuple[float, ...], features: tuple[float, ...]) -> float:
+    """A logistic model's output: ``model`` is the intercept, then one coefficient per feature."""
+    intercept, *coefs = model
+    return sigmoid(intercept + sum(c * f for c, f in zip(coefs, features, strict=True)))
 
 
 def _split_slots(slots: Iterable[str]) -> tuple[frozenset[str], frozenset[str]]:
@@ -315,9 +326,7 @@ class Matcher:
         )
 
     def confidence(self, features: tuple[float, ...]) -> float:
-        intercept, *coefs = self.params.confidence
-        z = intercept + sum(c * f for c, f in zip(coefs, features, strict=True))
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        return probability(self.params.confidence, features)
 
     def decide(self, text: str) -> Decision:
         p = self.params
@@ -333,7 +342,7 @@ class Matcher:
         sure = self.confidence(features)
         if sure >= p.answer_p:
             return Decision("answer", ranked, known, sure)
-        if ranked[0].score >= p.suggest_at and features[2] <= p.max_unknown:
+        if ranked[0].score >= p.suggest_at and features[_UNKNOWN] <= p.max_unknown:
             return Decision("suggest", ranked, known, sure)
         return Decision("none", ranked, known, sure)
 

@@ -2,7 +2,8 @@
 
 import random
 
-from bench.fit import Example, fit, predict
+from bench.fit import Example, fit
+from bot.matcher import probability as predict
 
 
 def test_fit_learns_which_side_of_a_boundary_is_right():
@@ -10,7 +11,7 @@ def test_fit_learns_which_side_of_a_boundary_is_right():
     rows = []
     for _ in range(300):
         score, noise = rng.random(), rng.random()
-        rows.append(Example((score, noise), right=score > 0.6, among=True, in_scope=True))
+        rows.append(Example((score, noise), right=score > 0.6, in_scope=True))
     model = fit(rows, iters=800)
     assert predict(model, (0.95, 0.5)) > 0.9
     assert predict(model, (0.2, 0.5)) < 0.1
@@ -19,7 +20,7 @@ def test_fit_learns_which_side_of_a_boundary_is_right():
 
 
 def test_out_of_scope_questions_count_as_wrong():
-    rows = [Example((1.0,), right=True, among=True, in_scope=False) for _ in range(50)]
-    rows += [Example((0.0,), right=True, among=True, in_scope=True) for _ in range(50)]
+    rows = [Example((1.0,), right=True, in_scope=False) for _ in range(50)]
+    rows += [Example((0.0,), right=True, in_scope=True) for _ in range(50)]
     model = fit(rows, iters=500)
     assert predict(model, (1.0,)) < 0.5 < predict(model, (0.0,))
