@@ -34,36 +34,45 @@ from bench.common import (
 TARGET_UNITS = 100_000
 SEED = 20261123
 
-# (name template, what people type). {x} is the place without "Kabupaten"/"Kota".
+# (name template, what people type, instansi as official lists name it). {x} is the place
+# without "Kabupaten"/"Kota"; {full} the place as named.
+POLRI = "Kepolisian Negara Republik Indonesia (Polri)"
+KEMENAG = "Kementerian Agama"
 KAB_TEMPLATES = [
-    ("Polres {x}", "polres {x}"),
-    ("Kejaksaan Negeri {x}", "kejari {x}"),
-    ("Pengadilan Negeri {x}", "pn {x}"),
-    ("Pengadilan Agama {x}", "pa {x}"),
-    ("Lembaga Pemasyarakatan Kelas IIA {x}", "lapas {x}"),
-    ("Rumah Tahanan Negara Kelas IIB {x}", "rutan {x}"),
-    ("Kantor Imigrasi Kelas II Non TPI {x}", "imigrasi {x}"),
-    ("Kantor Pertanahan {full}", "bpn {x}"),
-    ("Kantor Kementerian Agama {full}", "kemenag {x}"),
-    ("Kantor Pelayanan Pajak Pratama {x}", "kpp {x}"),
-    ("RSUD {x}", "rsud {x}"),
-    ("Dinas Kependudukan dan Pencatatan Sipil {full}", "dukcapil {x}"),
-    ("BNN {full}", "bnnk {x}"),
-    ("KPU {full}", "kpu {x}"),
-    ("Kantor Pelayanan Perbendaharaan Negara {x}", "kppn {x}"),
-    ("Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu {full}", "dpmptsp {x}"),
-    ("Badan Pendapatan Daerah {full}", "bapenda {x}"),
-    ("UPT PPD Samsat {x}", "samsat {x}"),
+    ("Polres {x}", "polres {x}", POLRI),
+    ("Kejaksaan Negeri {x}", "kejari {x}", "Kejaksaan Republik Indonesia"),
+    ("Pengadilan Negeri {x}", "pn {x}", "Mahkamah Agung"),
+    ("Pengadilan Agama {x}", "pa {x}", "Mahkamah Agung"),
+    ("Lembaga Pemasyarakatan Kelas IIA {x}", "lapas {x}",
+     "Kementerian Imigrasi dan Pemasyarakatan"),
+    ("Rumah Tahanan Negara Kelas IIB {x}", "rutan {x}",
+     "Kementerian Imigrasi dan Pemasyarakatan"),
+    ("Kantor Imigrasi Kelas II Non TPI {x}", "imigrasi {x}",
+     "Kementerian Imigrasi dan Pemasyarakatan"),
+    ("Kantor Pertanahan {full}", "bpn {x}",
+     "Kementerian Agraria dan Tata Ruang/Badan Pertanahan Nasional"),
+    ("Kantor Kementerian Agama {full}", "kemenag {x}", KEMENAG),
+    ("Kantor Pelayanan Pajak Pratama {x}", "kpp {x}", "Kementerian Keuangan (Ditjen Pajak)"),
+    ("RSUD {x}", "rsud {x}", "Pemerintah {full}"),
+    ("Dinas Kependudukan dan Pencatatan Sipil {full}", "dukcapil {x}", "Pemerintah {full}"),
+    ("BNN {full}", "bnnk {x}", "Badan Narkotika Nasional"),
+    ("KPU {full}", "kpu {x}", "Komisi Pemilihan Umum (KPU)"),
+    ("Kantor Pelayanan Perbendaharaan Negara {x}", "kppn {x}",
+     "Kementerian Keuangan (Ditjen Perbendaharaan)"),
+    ("Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu {full}", "dpmptsp {x}",
+     "Pemerintah {full}"),
+    ("Badan Pendapatan Daerah {full}", "bapenda {x}", "Pemerintah {full}"),
+    ("UPT PPD Samsat {x}", "samsat {x}", "Pemerintah {province}"),
 ]
 KEC_TEMPLATES = [
-    ("Polsek {x}", "polsek {x}"),
-    ("KUA Kecamatan {x}", "kua {x}"),
-    ("Puskesmas {x}", "puskesmas {x}"),
-    ("Kecamatan {x}", "kecamatan {x}"),
-    ("SMP Negeri 1 {x}", "smpn 1 {x}"),
-    ("SD Negeri 1 {x}", "sdn 1 {x}"),
-    ("Kantor Pos {x}", "kantor pos {x}"),
-    ("Koramil {x}", "koramil {x}"),
+    ("Polsek {x}", "polsek {x}", POLRI),
+    ("KUA Kecamatan {x}", "kua {x}", KEMENAG),
+    ("Puskesmas {x}", "puskesmas {x}", "Pemerintah {full}"),
+    ("Kecamatan {x}", "kecamatan {x}", "Pemerintah {full}"),
+    ("SMP Negeri 1 {x}", "smpn 1 {x}", "Pemerintah {full}"),
+    ("SD Negeri 1 {x}", "sdn 1 {x}", "Pemerintah {full}"),
+    ("Kantor Pos {x}", "kantor pos {x}", "PT Pos Indonesia"),
+    ("Koramil {x}", "koramil {x}", "Tentara Nasional Indonesia"),
 ]
 WRAPPERS = [
     "{q}",
@@ -104,28 +113,32 @@ def generate(rng: random.Random) -> list[dict]:
     rows: list[dict] = []
     seen: set[str] = set()
 
-    def add(name: str, short: str, region: str) -> None:
+    def add(name: str, short: str, region: str, instansi: str) -> None:
         key = fold(name)
         if key in seen:
             return
         seen.add(key)
-        rows.append({"unit": name, "short": short.lower(), "region": region})
+        rows.append({"unit": name, "short": short.lower(), "region": region,
+                     "instansi": instansi})
 
     provinces = list_wilayah()
-    regencies = [k for p in provinces for k in list_wilayah(p.code)]
-    for kab in regencies:
+    regencies = [(k, p) for p in provinces for k in list_wilayah(p.code)]
+    for kab, prov in regencies:
         x = _place(kab.name)
-        for template, short in KAB_TEMPLATES:
-            add(template.format(x=x, full=kab.name), short.format(x=x.lower()), kab.path)
-    districts = [(k, kab) for kab in regencies for k in list_wilayah(kab.code)]
-    for kec, _kab in districts:
-        for template, short in KEC_TEMPLATES:
-            add(template.format(x=kec.name), short.format(x=kec.name.lower()), kec.path)
-    for kec, _kab in districts:
+        for template, short, instansi in KAB_TEMPLATES:
+            add(template.format(x=x, full=kab.name), short.format(x=x.lower()), kab.path,
+                instansi.format(full=kab.name, province=prov.name))
+    districts = [(k, kab) for kab, _prov in regencies for k in list_wilayah(kab.code)]
+    for kec, kab in districts:
+        for template, short, instansi in KEC_TEMPLATES:
+            add(template.format(x=kec.name), short.format(x=kec.name.lower()), kec.path,
+                instansi.format(full=kab.name))
+    for kec, kab in districts:
         if len(rows) >= TARGET_UNITS * 1.1:
             break
         for village in list_wilayah(kec.code):
-            add(f"Kantor Desa {village.name}", f"desa {village.name.lower()}", village.path)
+            add(f"Kantor Desa {village.name}", f"desa {village.name.lower()}", village.path,
+                f"Pemerintah {kab.name}")
     rng.shuffle(rows)
     return rows
 
@@ -187,7 +200,7 @@ def run() -> dict:
             writer = csv.writer(fh)
             writer.writerow(["unit", "instansi", "region", "predicate", "year", "source"])
             for row in table:
-                writer.writerow([row["unit"], "Generated", row["region"],
+                writer.writerow([row["unit"], row["instansi"], row["region"],
                                  rng.choice(("WBK", "WBK", "WBK", "WBBM")),
                                  rng.randint(2015, 2025), "bench"])
         store = Store(Path(tmp) / "bench.db")

@@ -106,7 +106,12 @@ class Brain:
             # Every word of the question belongs to these units: a unit question.
             return self._unit_choices(lookup.choices)
         names = self._name_tokens(lookup)
-        if lookup.types and names and (lookup.status or len(lookup.query) <= SHORT_UNIT):
+        # "dana desa", "zonasi sma": a type that is also an everyday word makes a unit
+        # question only with a predicate asked.
+        typed = bool(lookup.types - self.normalizer.lexicon.unit_common_types)
+        if lookup.types and names and (
+            lookup.status or (typed and len(lookup.query) <= SHORT_UNIT)
+        ):
             # "polres bogor udah wbk?": a unit type and a name we do not have. A long
             # question that merely mentions a unit type is left to the knowledge base.
             return self._not_found(lookup)

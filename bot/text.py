@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 # libyaml parses the knowledge base about ten times faster than the pure-Python loader.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -113,6 +113,25 @@ def _invert(groups: dict | None) -> dict[str, str]:
     return out
 
 
+def modern_spelling(token: str) -> str:
+    """A name in the pre-1972 spelling as it is written today ("soedono" → "sudono").
+
+    Only "oe": the old "dj" and "tj" also occur inside today's abbreviations ("ditjen").
+    """
+    return token.replace("oe", "u") if "oe" in token else token
+
+
+def _place_words(path: Path) -> dict[str, int]:
+    if not path.exists():
+        return {}
+    out: dict[str, int] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            word, level = line.split()
+            out[word] = int(level)
+    return out
+
+
 def _words(raw: Iterable[str] | None) -> frozenset[str]:
     return frozenset(f for f in (fold(str(w)) for w in raw or []) if f)
 
@@ -141,6 +160,11 @@ class Lexicon:
     list_words: frozenset[str] = frozenset()
     list_filler: frozenset[str] = frozenset()
     instansi: dict[str, str] = field(default_factory=dict)
+    # Words of real region names with the highest level they name (knowledge/places.txt);
+    # unit_levels: the level a unit type serves. Together: which words are never typos.
+    places: dict[str, int] = field(default_factory=dict)
+    unit_levels: dict[str, int] = field(default_factory=dict)
+    unit_common_types: frozenset[str] = frozenset()
     digest: str = ""  # of the lexicon file: stored unit keys made with another are redone
 
     @classmethod
@@ -169,6 +193,11 @@ class Lexicon:
             list_words=_words(data.get("list_words")),
             list_filler=_words(data.get("list_filler")),
             instansi=_invert(data.get("instansi")),
+            unit_common_types=_words(data.get("unit_common_types")),
+            places=_place_words(path.parent / "places.txt"),
+            unit_levels={fold(str(t)): int(level)
+                         for level, types in (data.get("unit_levels") or {}).items()
+                         for t in types or []},
         )
 
     @property
@@ -302,6 +331,35 @@ class TypoFixer:
 
     def fix(self, token: str) -> str:
         return self.scored(token)[0]
+
+    def candidates(self, token: str, *, limit: int = 5) -> tuple[str, ...]:
+        """The vocabulary words nearest to ``token``; several when equally near, none when
+        nothing is close or more than ``limit`` words tie.
+
+        Nearness is the edit distance with two swapped letters counted as one edit ("tegnah"
+        is one edit from "tengah" and two from "tendah"); the caller picks among ties by what
+        else the question says.
+        """
+        if token in self._known or len(token) < self.min_length or not token.isalpha():
+            return ()
+        bucket = self._buckets.get(token[:1], ())
+        found = process.extract(token, bucket, scorer=fuzz.ratio, score_cutoff=self.cutoff,
+                                limit=32)
+        if len(token) <= 6:
+            # In a short word one wrong or swapped letter falls under the ratio cutoff.
+            found += process.extract(token, bucket, scorer=OSA.distance, score_cutoff=1,
+                                     limit=32)
+        near = {w for w, _, _ in found}
+        if not near:
+            return ()
+        distance = {w: OSA.distance(token, w) for w in near}
+        best = min(distance.values())
+        tied = sorted(w for w, d in distance.items() if d == best)
+        if len(token) <= 5 and len(tied) > 1:
+            # A short word one letter from several others is often an abbreviation of its
+            # own ("bpkb" is neither "bpnb" nor "bpkp").
+            return ()
+        return tuple(tied) if len(tied) <= limit else ()
 
     def _scored(self, token: str) -> tuple[str, float]:
         """(replacement, similarity 0-100); the token itself with 100 when nothing is done."""

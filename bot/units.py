@@ -16,16 +16,17 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import islice, product
 from sys import intern
 from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
 from bot.gc_pause import paused_gc
-from bot.text import Normalizer, TypoFixer, fold, phrase_pattern
+from bot.text import Normalizer, TypoFixer, fold, modern_spelling, phrase_pattern
 
 _PAREN = re.compile(r"\(([^)]*)\)")
-KEY_FORMAT = ":4"  # bump when keys_for changes what it produces
+KEY_FORMAT = ":5"  # bump when keys_for changes what it produces
 DISTINCTIVE = 2  # a word in at most this many unit names identifies its unit
 _COLUMNS = ("id", "name", "instansi", "region", "aliases", "match_keys", "region_keys",
             "match_version")
@@ -35,6 +36,13 @@ _ROMAN = re.compile(r"^(?=[ivxl]+$)x{0,3}(ix|iv|v?i{0,3})$")
 # bring candidates of its own: the rarer words of the question do.
 _MAX_POSTINGS = 3000
 _MAX_SECOND = 300
+_MAX_READINGS = 8
+
+
+class _Reading(NamedTuple):
+    tokens: frozenset[str]
+    ordered: tuple[str, ...]
+    guessed: bool  # a name word in it is a typo repair
 
 
 class UnitRef(NamedTuple):
@@ -131,6 +139,8 @@ class UnitIndex:
         self.generic_types = frozenset(k for k, v in self.families.items() if k == v)
         self.query_types = self.type_tokens | frozenset(self.families) | frozenset(self.near)
         self.instansi_alias = lex.instansi
+        self.places = lex.places
+        self.levels = lex.unit_levels
         # Words the lexicon defines are never "typos" of a unit name ("jampidum" is not
         # "jampidsus").
         self.protected = (
@@ -235,7 +245,8 @@ class UnitIndex:
         for region_keys in regions:
             vocab.update(region_keys.replace("|", " ").split())
         self.vocabulary = frozenset(vocab)
-        self.typos = TypoFixer(vocab, cutoff=80, min_length=4)
+        # Four letters are too few to tell a typo from another abbreviation ("bpkb", "bpnb").
+        self.typos = TypoFixer(vocab, cutoff=80, min_length=5)
         return computed
 
     def types_of(self, unit_id: int) -> frozenset[str]:
@@ -297,8 +308,12 @@ class UnitIndex:
             text = self._noise.sub(" ", text)
         return text.split()
 
+    def _tokens(self, text: str) -> list[str]:
+        # Names keep their old spelling ("Museum Basoeki Abdullah"); people type today's.
+        return self._strip_noise(modern_spelling(t) for t in self.normalizer.tokens(text))
+
     def _core(self, text: str) -> list[str]:
-        tokens = self._strip_noise(self.normalizer.tokens(text))
+        tokens = self._tokens(text)
         out: list[str] = []
         for t in tokens:
             if t in self.normalizer.lexicon.stopwords:
@@ -308,32 +323,42 @@ class UnitIndex:
         return out
 
     # ----------------------------------------------------------------- search
-    def query_tokens(self, text: str) -> tuple[frozenset[str], bool, bool]:
-        """Core tokens of a question (typos repaired against the unit vocabulary), whether it
-        asks about a predicate, and whether a repair was a guess too weak to answer on."""
+    def _readings(self, text: str) -> tuple[list[_Reading], bool, bool]:
+        """The question's core tokens, once for each way of repairing its typos; whether it
+        asks about a predicate; whether it places the unit with "di" ("polres di malang")."""
         norm = self.normalizer
-        raw = self._strip_noise(norm.tokens(text))
+        raw = self._tokens(text)
         status = any(t in self.normalizer.lexicon.unit_status for t in raw)
-        fixed = []
-        repaired_words: set[str] = set()
-        for t in raw:
-            if t in self.query_noise or _YEAR.match(t):
+        located = "di" in raw
+        words = [t for t in raw if t not in self.query_noise and not _YEAR.match(t)]
+        # A question about a Polres may misspell a village's name, not a kabupaten's.
+        level = max((self.levels.get(t, 2) for t in words if t in self.type_tokens), default=4)
+        places = self.places
+        known = [t for t in words if t in self.vocabulary or t in self.protected
+                 or t in self.extra_protected or places.get(t, 9) <= level]
+        # The rarest word the question spells right: a repair must share a unit with it.
+        anchor = min((p for t in known if (p := self.postings.get(t))), key=len, default=None)
+        options: list[tuple[str, ...]] = []
+        for t in words:
+            if t in known:
+                options.append((t,))
                 continue
-            known = t in self.vocabulary or t in self.protected or t in self.extra_protected
-            if known:
-                fixed.append(t)
-                continue
-            repaired, _score = self.typos.scored(t)
-            if repaired != t:
-                repaired_words.add(repaired)
-            fixed.append(repaired)
-        # A repaired word may complete a type phrase ("pengadilan negri" → "pn").
-        tokens = norm.retype(fixed)
-        # A repaired name ("takarai" → "takari") may be another village one letter away:
-        # the look-up answers on it only on an exact fit. A repair absorbed into a unit type
-        # was safe.
-        guessed = bool(repaired_words & set(tokens))
-        return frozenset(t for t in tokens if t not in self.query_noise), status, guessed
+            # Equally near repairs ("manggugn": manggung, mangguan) are all tried: the other
+            # words of the question decide, or the user does.
+            found = self.typos.candidates(t, limit=16)
+            if len(found) > 1 and anchor is not None:
+                anchored = set(anchor)
+                found = tuple(c for c in found
+                              if not anchored.isdisjoint(self.postings.get(c, ()))) or found
+            options.append(found if 0 < len(found) <= _MAX_READINGS else (t,))
+        readings = []
+        for combo in islice(product(*options), _MAX_READINGS):
+            repaired = {w for w, t in zip(combo, words, strict=True) if w != t}
+            # A repaired word may complete a type phrase ("pengadilan negri" → "pn").
+            tokens = tuple(t for t in norm.retype(combo) if t not in self.query_noise)
+            # A repair absorbed into a unit type was safe; a repaired name was a guess.
+            readings.append(_Reading(frozenset(tokens), tokens, bool(repaired & set(tokens))))
+        return readings, status, located
 
     def _type_match(self, q_type: str, variant_types: frozenset[str]) -> str | None:
         """How a type the user named fits the unit: "same", "near" (polres/polresta) or None.
@@ -408,6 +433,14 @@ class UnitIndex:
                 desc += 1
         return place, hard, desc, soft
 
+    def _in_order(self, ordered: tuple[str, ...], vindex: int) -> bool:
+        """Whether the question's name words stand in the unit's name in the same order."""
+        words = [t for t in ordered if t not in self.query_types]
+        name = self.variants.text[vindex].split()
+        size = len(words)
+        return size > 1 and any(name[i : i + size] == words
+                                for i in range(len(name) - size + 1))
+
     def _region_parts(self, region_keys: str) -> tuple[frozenset[str], ...]:
         parts = self._split_regions.get(region_keys)
         if parts is None:
@@ -438,11 +471,34 @@ class UnitIndex:
         return out
 
     def lookup(self, text: str, *, limit: int = 3) -> Lookup:
-        q, status, guessed = self.query_tokens(text)
+        readings, status, located = self._readings(text)
+        results = [self._lookup(r, status, located, limit) for r in readings]
+        if len(results) == 1:
+            return results[0]
+        fits = [r for r in results if r.answer or r.choices]
+        if len(fits) == 1:
+            return fits[0]
+        if not fits:
+            close: dict[UnitRef, float] = {}
+            for r in results:
+                for ref, score in r.close:
+                    close[ref] = max(close.get(ref, 0.0), score)
+            ranked = sorted(close.items(), key=lambda kv: -kv[1])[:limit]
+            return Lookup(results[0].query, close=tuple(ranked), types=results[0].types,
+                          status=status)
+        # Two repairs each name a unit ("desa manggugn": Manggung or Mangguan): the user picks.
+        units = list(dict.fromkeys(
+            u for r in fits for u in ((r.answer,) if r.answer else ()) + r.choices))
+        return Lookup(fits[0].query, choices=tuple(units[: max(limit, 8)]),
+                      types=fits[0].types, status=status)
+
+    def _lookup(self, reading: _Reading, status: bool, located: bool, limit: int) -> Lookup:
+        q, guessed = reading.tokens, reading.guessed
         q_types = frozenset(t for t in q if t in self.query_types)
         if not q:
             return Lookup(q, types=q_types, status=status)
         best: dict[int, tuple[int, int, int, int]] = {}
+        best_variant: dict[int, int] = {}
         candidates: set[int] = set()
         for plist in self._candidate_lists(q):
             if not candidates:
@@ -452,6 +508,7 @@ class UnitIndex:
                 score = self._score(q, variant, variant.unit)
                 if score is not None and score < best.get(variant.unit, (99, 99, 99, 99)):
                     best[variant.unit] = score
+                    best_variant[variant.unit] = vindex
             if best:
                 break
         # A unit of another place is a near miss for the not-found reply, never a choice.
@@ -460,12 +517,22 @@ class UnitIndex:
             del best[u]
         names = self.units.names
         ranked = sorted(best, key=lambda u: (best[u], names[u]))
+        by_order = False
+        if len(ranked) > 1 and best[ranked[0]] == best[ranked[1]]:
+            # Same words, another order ("Meunasah Lhee", "Lhee Meunasah"): the question's
+            # order names one of them.
+            tied = [u for u in ranked if best[u] == best[ranked[0]]]
+            in_order = [u for u in tied if self._in_order(reading.ordered, best_variant[u])]
+            if len(in_order) == 1:
+                ranked.remove(in_order[0])
+                ranked.insert(0, in_order[0])
+                by_order = True
         named = bool(q - q_types)  # the question names something beyond a unit type
         first = best[ranked[0]] if ranked else None
         if ranked and (named or first == (0, 0, 0, 0)):
             second = best[ranked[1]] if len(ranked) > 1 else None
             clean = first[1] == 0 and first[2] == 0
-            unique = second is None or second[:3] > first[:3] or (
+            unique = by_order or second is None or second[:3] > first[:3] or (
                 clean and second[:3] == first[:3] and second[3] > first[3]
             )
             # A unit with an extra descriptive word ("Polres *Pelabuhan* Tanjung Perak") is
@@ -473,11 +540,18 @@ class UnitIndex:
             # other unit has ("kalimarau"): a common word could be another unit's name.
             lone = (first[1] == 0 and first[2] <= 1 and second is None and len(q) >= 2
                     and self._rarest(q) <= DISTINCTIVE)
-            # A repaired name ("kejari surbaya") is answered only when the question, once
-            # repaired, names the unit's type and every word of the unit and nothing else: any
-            # looser fit and the repair may have landed on another real village.
-            exact_repair = clean and unique and bool(q_types) and first == (0, 0, 0, 0)
-            if ((clean and unique) or lone) and (not guessed or exact_repair):
+            # A repaired name ("kejari surbaya") is answered only when the question names the
+            # unit's type and the fit is clean. Words of real place names are never repaired
+            # (see _readings), so a repair does not turn one real village into another.
+            typed_repair = clean and unique and bool(q_types)
+            if ((clean and unique) or lone) and (not guessed or typed_repair):
+                # "polres di malang" places the unit in Malang, and Polres Malang Kota is in
+                # Malang too: a twin that differs only by a soft word ("kota") is as likely.
+                placed = [u for u in ranked[1:] if best[u][:3] == first[:3]] if located else []
+                if placed:
+                    return Lookup(q, choices=tuple(self.units[u] for u in
+                                                   [ranked[0], *placed][: max(limit, 8)]),
+                                  types=q_types, status=status)
                 twins = tuple(self.units[u] for u in ranked[1 : 1 + limit])
                 return Lookup(q, answer=self.units[ranked[0]], see_also=twins,
                               types=q_types, status=status)

@@ -86,6 +86,24 @@ def test_exact_twin_answers_and_points_to_the_other(shared_brain):
     assert [b.title for b in reply.buttons] == ["Polres Malang Kota"]
 
 
+def test_a_unit_placed_with_di_offers_the_twins_there(shared_brain):
+    # "di malang" says where, not which: Polres Malang Kota is in Malang too.
+    reply = shared_brain.ask("polres di malang udah wbk?")
+    assert reply.kind == "suggest"
+    assert {c.title for c in reply.suggestions} == {"Polres Malang", "Polres Malang Kota"}
+
+
+def test_a_school_named_without_negeri(shared_brain):
+    reply = shared_brain.ask("smk 57 jkt udah wbk?")
+    assert (reply.kind, reply.title) == ("award", "SMK Negeri 57 Jakarta")
+
+
+@pytest.mark.parametrize("text", ["blt dana desa kapan cair", "zonasi ppdb sma gimana",
+                                  "cara balik nama bpkb"])
+def test_everyday_words_that_are_unit_types_do_not_make_a_unit_question(shared_brain, text):
+    assert shared_brain.ask(text).kind == "fallback"
+
+
 def test_place_alone_offers_the_units_there(shared_brain):
     reply = shared_brain.ask("gresik udah wbk?")
     assert reply.kind == "suggest"
@@ -106,12 +124,12 @@ def test_abbreviations_typos_and_class_suffixes(shared_brain, question, unit):
     assert (reply.kind, reply.title) == ("award", unit)
 
 
-def test_a_misspelt_name_is_answered_only_on_an_exact_fit(shared_brain):
+def test_a_misspelt_name_is_answered_only_on_a_clean_fit(shared_brain):
     # Repaired, the question names the unit's type and every word of its name: answered.
     reply = shared_brain.ask("kejari surbaya wbbm ga")
     assert (reply.kind, reply.title) == ("award", "Kejaksaan Negeri Surabaya")
     # Repaired, it still lacks a word of the name ("Pelabuhan"): the user confirms with a tap.
-    reply = shared_brain.ask("polres tanjung perk wbk")
+    reply = shared_brain.ask("polres tanjung perakk wbk")
     assert reply.kind == "suggest"
     assert [c.title for c in reply.suggestions] == ["Polres Pelabuhan Tanjung Perak"]
     assert shared_brain.choose(reply.suggestions[0].key).kind == "award"
