@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
@@ -64,8 +65,8 @@ class Params:
     max_suggestions: int = 3
 
 
-@dataclass(frozen=True)
-class Scored:
+class Scored(NamedTuple):
+    # A NamedTuple, not a dataclass: every question makes one per entry.
     entry: Entry
     score: float
     fit: float = 0.0  # the best phrasing's IDF-weighted F1
@@ -273,26 +274,36 @@ class Matcher:
                 best[entry] = value
                 best_fz[entry] = fz / 100.0
         # Fit, coverage and answer channels, accumulated through stem → doc/entry postings.
-        covered_q: dict[int, float] = {}
-        covered_d: dict[int, float] = {}
+        # A question word weighs what it weighs in a doc (``_weight``), times the times it is
+        # asked: one accumulator serves both sides of the fit, corrected for repeated words.
+        covered = [0.0] * len(self.doc_texts)
+        repeated: dict[int, float] = {}
+        touched: set[int] = set()
         cover = [0.0] * n
         answer = [0.0] * n
         for stem, w in qweight.items():
             dw = self.doc_weight.get(stem)
             if dw is not None:
-                for i in self.stem_docs[stem]:
-                    covered_q[i] = covered_q.get(i, 0.0) + w
-                    covered_d[i] = covered_d.get(i, 0.0) + dw
+                docs = self.stem_docs[stem]
+                touched.update(docs)
+                for i in docs:
+                    covered[i] += w
+                if w != dw:
+                    for i in docs:
+                        repeated[i] = repeated.get(i, 0.0) + w - dw
                 for e in self.stem_entries[stem]:
                     cover[e] += w
             for e in self.answer_entries.get(stem, ()):
                 answer[e] += w
-        for i, cq in covered_q.items():
+        w_fuzzy, w_fit = p.w_fuzzy, p.w_fit
+        doc_entry, doc_mass, fz_get = self.doc_entry, self.doc_mass, fz_by_doc.get
+        for i in touched:
+            cq = covered[i]
             recall = cq / total
-            precision = covered_d[i] / self.doc_mass[i]
+            precision = (cq - repeated.get(i, 0.0) if repeated else cq) / doc_mass[i]
             fit = 2 * recall * precision / (recall + precision)
-            value = p.w_fuzzy * fz_by_doc.get(i, 0.0) + p.w_fit * fit
-            entry = self.doc_entry[i]
+            value = w_fuzzy * fz_get(i, 0.0) + w_fit * fit
+            entry = doc_entry[i]
             if fit > best_fit[entry]:
                 best_fit[entry] = fit
             if value > best[entry]:
