@@ -116,15 +116,18 @@ class Brain:
             # question that merely mentions a unit type is left to the knowledge base.
             return self._not_found(lookup)
         decision = self.matcher.decide(text)
-        # "surbaya udah wbk?": a predicate asked of a word only unit names have is a unit
-        # question, even when a knowledge entry mentions that place.
-        unit_status = bool(lookup.choices) and lookup.status
-        if decision.action == "answer" and not unit_status:
+        # "surbaya udah wbk?": a predicate asked of a place, or of a word only unit names
+        # have, is a unit question, even when a knowledge entry mentions that place. Another
+        # word the knowledge base uses ("statistik wbk 2020") does not make one.
+        places = self.normalizer.lexicon.places
+        unit_words = bool(lookup.choices) and (
+            bool(names) or any(t in places for t in lookup.query))
+        if decision.action == "answer" and not (unit_words and lookup.status):
             return self.entry_reply(decision.ranked[0].entry, decision.confidence)
         if listing == "implicit":
             # "wbk 2020 di jawa timur": filters only, and no knowledge entry fits better.
             return self.list_reply(found)
-        if lookup.choices:
+        if unit_words:
             # One word that only unit names use ("gresik udah wbk?").
             return self._unit_choices(lookup.choices)
         if decision.action == "suggest":

@@ -142,6 +142,12 @@ def test_a_predicate_asked_of_a_place_offers_its_units(shared_brain):
     assert "Kejaksaan Negeri Surabaya" in [c.title for c in reply.suggestions]
 
 
+def test_a_knowledge_word_in_a_unit_name_stays_a_knowledge_question(shared_brain):
+    # "Statistik" is in a unit's name too; the question is about the 2020 figures.
+    reply = shared_brain.ask("statistik wbk wbbm 2020")
+    assert (reply.kind, reply.id) == ("answer", "statistik-2020")
+
+
 def test_list_by_instansi_predicate_and_year(shared_brain):
     reply = shared_brain.ask("unit polri yang wbbm 2025")
     assert reply.kind == "award"
