@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot.kb import Entry
@@ -32,7 +33,7 @@ FUZZY_FLOOR = 50  # a phrasing less alike than this cannot lift an entry to an a
 # The confidence model's inputs, in the order of ``Params.confidence``.
 FEATURES = (
     "score", "gap", "unknown", "cover", "fit", "fuzzy", "length",
-    "fit_gap", "fuzzy_gap", "cover_gap",
+    "fit_gap", "fuzzy_gap", "cover_gap", "votes", "votes_gap",
 )
 _UNKNOWN = FEATURES.index("unknown")
 
@@ -56,13 +57,18 @@ class Params:
     slot_penalty: float = 0.6
     # intercept, then one coefficient per name in FEATURES
     confidence: tuple[float, ...] = (
-        -7.907, 2.434, 2.505, -0.177, 2.193, 3.378, 0.590, 1.560, 2.789, 1.030, 0.477,
+        -9.720, 2.151, 0.907, -1.246, 1.917, 1.517, 3.981, 1.636, 0.903, 0.685, 0.885, 0.848,
+        2.087,
     )
     answer_p: float = 5.5 / 6
-    suggest_at: float = 0.51
+    # Below answer_p, choices are offered when the best entry still has this chance of being
+    # right: on the tuning splits it offered useful choices more often than the raw score
+    # floor it replaced (0.51), and choices for out-of-scope questions less often.
+    suggest_p: float = 0.3
     suggest_within: float = 0.12
     max_unknown: float = 0.4  # share of the question's weight in words the KB never uses
     max_suggestions: int = 3
+    vote_docs: int = 10  # the best-matching phrasings that vote for their entries
 
 
 class Scored(NamedTuple):
@@ -72,6 +78,7 @@ class Scored(NamedTuple):
     fit: float = 0.0  # the best phrasing's IDF-weighted F1
     fuzzy: float = 0.0  # the best phrasing's token_sort_ratio, 0..1
     cover: float = 0.0  # share of the question's weight that the entry knows
+    votes: float = 0.0  # the entry's share of the best-matching phrasings' scores
 
 
 @dataclass(frozen=True)
@@ -107,6 +114,41 @@ class _Analyzed:
 
 def _slots(tokens: Iterable[str]) -> frozenset[str]:
     return frozenset(t for t in tokens if t in _PREDICATES or _YEAR.match(t))
+
+
+_SENTENCE_END = re.compile(r"[.?!]+\s+|\n+")
+# Abbreviations whose period ends no sentence: "No. 5 Tahun 2024", "RSUD Dr. Soedono".
+_ABBREVIATIONS = frozenset({"no", "dr", "drs", "ir", "prof", "kab", "kec", "kel", "prov", "jl",
+                            "hj", "h", "st", "tbk", "sdr", "bpk"})
+_MIN_SENTENCE = 3  # words: a shorter fragment ("Halo kak.") joins the next sentence
+
+
+def _sentences(text: str) -> list[str]:
+    """The message's sentences; a fragment too short to be one joins the next."""
+    pieces: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        before = text[start:match.start()].split()
+        if match.group().startswith(".") and before and before[-1].lower() in _ABBREVIATIONS:
+            continue
+        pieces.append(text[start:match.end()])
+        start = match.end()
+    pieces.append(text[start:])
+    out: list[str] = []
+    carry = ""
+    for piece in pieces:
+        part = f"{carry} {piece}".strip()
+        if len(part.split()) < _MIN_SENTENCE:
+            carry = part
+            continue
+        out.append(part)
+        carry = ""
+    if carry:
+        if out:
+            out[-1] = f"{out[-1]} {carry}"
+        else:
+            out.append(carry)
+    return out or [text]
 
 
 def sigmoid(z: float) -> float:
@@ -145,10 +187,11 @@ class Matcher:
         for entry in entries:
             for doc in (entry.title, *entry.phrasings):
                 phrase_tokens.append(normalizer.content(normalizer.tokens(doc)))
-        vocab = {t for toks in phrase_tokens for t in toks}
         answer_vocab = {
             t for e in entries for t in normalizer.tokens(e.answer) if t.isalpha()
         }
+        phrase_tokens = self._repair_phrasings(phrase_tokens, answer_vocab)
+        vocab = {t for toks in phrase_tokens for t in toks}
         self.known = vocab | answer_vocab | set(lex.slang.values()) | lex.question_words
         # Intent and slang words are repair targets too: "kepanjngan" is "kepanjangan", which
         # the normalizer then reads as a definition question.
@@ -194,14 +237,17 @@ class Matcher:
         answer_df = Counter(s for stems in self.answer_stems for s in stems)
         self.known_stems = self.kb_stems | {s for s, c in answer_df.items() if c <= 3}
         self.doc_weight = {s: self._weight(s) for s in self.kb_stems}
-        self.stem_docs: dict[str, list[int]] = {}
+        stem_docs: dict[str, list[int]] = {}
         for i, doc in enumerate(self.docs):
             doc.mass = sum(self.doc_weight[s] for s in doc.stems) or 1.0
             for stem in doc.stems:
-                self.stem_docs.setdefault(stem, []).append(i)
+                stem_docs.setdefault(stem, []).append(i)
+        self.stem_docs = {s: np.array(d, dtype=np.intp) for s, d in stem_docs.items()}
         self.doc_texts = [doc.sorted_text for doc in self.docs]
-        self.doc_entry = [doc.entry_index for doc in self.docs]
-        self.doc_mass = [doc.mass for doc in self.docs]
+        self.doc_entry = np.array([doc.entry_index for doc in self.docs], dtype=np.intp)
+        self.doc_mass = np.array([doc.mass for doc in self.docs])
+        # The docs of an entry are consecutive (title, then phrasings): where each begins.
+        self.entry_starts = np.searchsorted(self.doc_entry, np.arange(len(entries)))
         self.stem_entries: dict[str, list[int]] = {}
         self.answer_entries: dict[str, list[int]] = {}
         for index in range(len(entries)):
@@ -209,6 +255,29 @@ class Matcher:
                 self.stem_entries.setdefault(stem, []).append(index)
             for stem in self.answer_stems[index]:
                 self.answer_entries.setdefault(stem, []).append(index)
+
+    def _repair_phrasings(
+        self, phrase_tokens: list[list[str]], answer_vocab: set[str]
+    ) -> list[list[str]]:
+        """Curators write typos into phrasings on purpose ("tatalaksna"), as users type them.
+
+        Kept as they are, such a word would be a rare word of one entry, weighing more than
+        the real one, and the question-side repair would never touch it. A word that occurs
+        in one phrasing only and is not in any answer is repaired against the words the
+        answers and the other phrasings agree on, the same way a question is.
+        """
+        lex = self.normalizer.lexicon
+        counts = Counter(t for toks in phrase_tokens for t in set(toks))
+        trusted = ({t for t, c in counts.items() if c > 1} | answer_vocab
+                   | set(lex.slang.values()) | lex.question_words | set(lex.intents.values()))
+        fixer = TypoFixer(trusted, cutoff=82, min_length=5)
+        out = []
+        for toks in phrase_tokens:
+            fixed = [fixer.fix(t) if t not in trusted else t for t in toks]
+            if fixed != toks:
+                fixed = self.normalizer.content(self.normalizer.tokens(" ".join(fixed)))
+            out.append(fixed)
+        return out
 
     def _weight(self, stem: str) -> float:
         w = self.idf.get(stem)
@@ -222,6 +291,21 @@ class Matcher:
         return w
 
     def analyze(self, text: str) -> _Analyzed:
+        sentences = _sentences(text)
+        parts = [self._tokens(sentence) for sentence in sentences]
+        tokens = [t for part in parts for t in part]
+        likeness = tokens
+        if len(parts) > 1:
+            # "Di rakor kemarin pak sekda nyebut OLGOZI. OLGOZI itu apa ya?": phrasings are
+            # worded like the sentence that asks, so only that one is compared for likeness;
+            # every word still counts for the fit and the coverage.
+            asked = [i for i, s in enumerate(sentences) if "?" in s] or [len(parts) - 1]
+            likeness = [t for i in asked for t in parts[i]] or tokens
+        stems = [self.stemmer.stem(t) for t in tokens]
+        weights = [self._weight(s) for s in stems]
+        return _Analyzed(tokens, stems, weights, self._fuzzy_text(likeness), _slots(tokens))
+
+    def _tokens(self, text: str) -> list[str]:
         norm = self.normalizer
         # Fillers and greetings go first: a typo fixer that saw "nanya" would make it
         # "namanya", and "halo" in "halo, apa itu wbk" is not part of the question.
@@ -231,9 +315,7 @@ class Matcher:
         if tokens != raw:
             # A repaired word may complete a phrase ("zona integritsa" → "zi").
             tokens = norm.content(norm.tokens(" ".join(tokens)))
-        stems = [self.stemmer.stem(t) for t in tokens]
-        weights = [self._weight(s) for s in stems]
-        return _Analyzed(tokens, stems, weights, self._fuzzy_text(tokens), _slots(tokens))
+        return tokens
 
     def _fuzzy_text(self, tokens: Iterable[str]) -> str:
         return " ".join(sorted(t for t in tokens if t not in self._qwords))
@@ -257,64 +339,66 @@ class Matcher:
         for stem, w in zip(q.stems, q.weights, strict=True):
             qweight[stem] = qweight.get(stem, 0.0) + w
         n = len(self.entries)
-        best = [0.0] * n
-        best_fit = [0.0] * n
-        best_fz = [0.0] * n
-        fz_by_doc: dict[int, float] = {}
-        # token_sort_ratio is ratio() on token-sorted text; the docs are stored sorted, so
-        # rapidfuzz scores all of them in one C loop. Below the cutoff a doc cannot win.
-        for _, fz, i in process.extract(
-            q.sorted_text, self.doc_texts, scorer=fuzz.ratio, limit=None,
-            score_cutoff=FUZZY_FLOOR,
-        ):
-            fz_by_doc[i] = fz / 100.0
-            value = p.w_fuzzy * fz / 100.0
-            entry = self.doc_entry[i]
-            if value > best[entry]:
-                best[entry] = value
-                best_fz[entry] = fz / 100.0
+        # Every phrasing at once, in numpy: with a few thousand phrasings a Python loop over
+        # the matching ones is most of a question's time.
+        # token_sort_ratio is ratio() on token-sorted text; the docs are stored sorted. Below
+        # the cutoff a doc cannot win and scores 0.
+        fz = process.cdist([q.sorted_text], self.doc_texts, scorer=fuzz.ratio,
+                           score_cutoff=FUZZY_FLOOR, dtype=np.float64, workers=1)[0] / 100.0
         # Fit, coverage and answer channels, accumulated through stem → doc/entry postings.
         # A question word weighs what it weighs in a doc (``_weight``), times the times it is
-        # asked: one accumulator serves both sides of the fit, corrected for repeated words.
-        covered = [0.0] * len(self.doc_texts)
-        repeated: dict[int, float] = {}
-        touched: set[int] = set()
+        # asked: one sum serves both sides of the fit, corrected for repeated words.
+        postings: list[np.ndarray] = []
+        amounts: list[float] = []
+        extra: list[float] = []
         cover = [0.0] * n
         answer = [0.0] * n
         for stem, w in qweight.items():
             dw = self.doc_weight.get(stem)
             if dw is not None:
-                docs = self.stem_docs[stem]
-                touched.update(docs)
-                for i in docs:
-                    covered[i] += w
-                if w != dw:
-                    for i in docs:
-                        repeated[i] = repeated.get(i, 0.0) + w - dw
+                postings.append(self.stem_docs[stem])
+                amounts.append(w)
+                extra.append(w - dw)
                 for e in self.stem_entries[stem]:
                     cover[e] += w
             for e in self.answer_entries.get(stem, ()):
                 answer[e] += w
-        w_fuzzy, w_fit = p.w_fuzzy, p.w_fit
-        doc_entry, doc_mass, fz_get = self.doc_entry, self.doc_mass, fz_by_doc.get
-        for i in touched:
-            cq = covered[i]
-            recall = cq / total
-            precision = (cq - repeated.get(i, 0.0) if repeated else cq) / doc_mass[i]
-            fit = 2 * recall * precision / (recall + precision)
-            value = w_fuzzy * fz_get(i, 0.0) + w_fit * fit
-            entry = doc_entry[i]
-            if fit > best_fit[entry]:
-                best_fit[entry] = fit
-            if value > best[entry]:
-                best[entry] = value
+        if postings:
+            docs = np.concatenate(postings)
+            sizes = [len(d) for d in postings]
+            covered = np.bincount(docs, weights=np.repeat(amounts, sizes),
+                                  minlength=len(self.doc_texts))
+            matched = covered
+            if any(extra):
+                matched = covered - np.bincount(docs, weights=np.repeat(extra, sizes),
+                                                minlength=len(self.doc_texts))
+            recall = covered / total
+            precision = matched / self.doc_mass
+            both = recall + precision
+            fit = np.divide(2 * recall * precision, both, out=np.zeros_like(both),
+                            where=both > 0)
+        else:
+            fit = np.zeros_like(fz)
+        value = p.w_fuzzy * fz + p.w_fit * fit
+        starts = self.entry_starts
+        best = np.maximum.reduceat(value, starts).tolist()
+        best_fit = np.maximum.reduceat(fit, starts).tolist()
+        best_fz = np.maximum.reduceat(fz, starts).tolist()
+        # When most of the best-matching phrasings belong to one entry, the question is
+        # asked the way that entry is asked; a split vote means neighbours compete.
+        k = min(p.vote_docs, len(value))
+        top = np.argpartition(-value, k - 1)[:k]
+        top_mass = float(value[top].sum()) or 1.0
+        votes = (np.bincount(self.doc_entry[top], weights=value[top], minlength=n)
+                 / top_mass).tolist()
         query_slots = _split_slots(q.slots)
         out = []
         for index, entry in enumerate(self.entries):
             value = best[index] + (p.w_cover * cover[index] + p.w_answer * answer[index]) / total
             if value and q.slots and _conflict(query_slots, self.entry_slots[index]):
                 value *= p.slot_penalty
-            out.append(Scored(entry, value, best_fit[index], best_fz[index], cover[index] / total))
+            out.append(Scored(entry, value, best_fit[index], best_fz[index], cover[index] / total,
+                              votes[index]))
         out.sort(key=lambda s: -s.score)
         return out
 
@@ -334,6 +418,8 @@ class Matcher:
             first.fit - runner.fit,
             first.fuzzy - runner.fuzzy,
             first.cover - runner.cover,
+            first.votes,
+            first.votes - runner.votes,
         )
 
     def confidence(self, features: tuple[float, ...]) -> float:
@@ -353,7 +439,7 @@ class Matcher:
         sure = self.confidence(features)
         if sure >= p.answer_p:
             return Decision("answer", ranked, known, sure)
-        if ranked[0].score >= p.suggest_at and features[_UNKNOWN] <= p.max_unknown:
+        if sure >= p.suggest_p and features[_UNKNOWN] <= p.max_unknown:
             return Decision("suggest", ranked, known, sure)
         return Decision("none", ranked, known, sure)
 
