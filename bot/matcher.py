@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 import numpy as np
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from bot.kb import Entry
 from bot.text import Normalizer, Stemmer, TypoFixer
@@ -57,8 +58,8 @@ class Params:
     slot_penalty: float = 0.6
     # intercept, then one coefficient per name in FEATURES
     confidence: tuple[float, ...] = (
-        -9.720, 2.151, 0.907, -1.246, 1.917, 1.517, 3.981, 1.636, 0.903, 0.685, 0.885, 0.848,
-        2.087,
+        -9.469, 2.108, 1.219, -1.289, 1.944, 1.454, 3.645, 1.603, 0.883, 1.246, 0.839, 1.003,
+        2.016,
     )
     answer_p: float = 5.5 / 6
     # Below answer_p, choices are offered when the best entry still has this chance of being
@@ -271,9 +272,18 @@ class Matcher:
         trusted = ({t for t, c in counts.items() if c > 1} | answer_vocab
                    | set(lex.slang.values()) | lex.question_words | set(lex.intents.values()))
         fixer = TypoFixer(trusted, cutoff=82, min_length=5)
+
+        def fix(token: str) -> str:
+            # Only a long word one edit from a trusted one: "tempat" is a word of its own,
+            # not a typo of "templat".
+            if len(token) < 7 or token in trusted:
+                return token
+            repaired = fixer.fix(token)
+            return repaired if OSA.distance(token, repaired) <= 1 else token
+
         out = []
         for toks in phrase_tokens:
-            fixed = [fixer.fix(t) if t not in trusted else t for t in toks]
+            fixed = [fix(t) for t in toks]
             if fixed != toks:
                 fixed = self.normalizer.content(self.normalizer.tokens(" ".join(fixed)))
             out.append(fixed)
