@@ -75,7 +75,6 @@ class _Variant:
     unit: int
     core: frozenset[str]
     types: frozenset[str]
-    text: str
     head: str | None  # the unit's own type, the first type word of its name
 
 
@@ -117,8 +116,7 @@ class _Variants:
             words = self.text[index].split()
             core = frozenset(words)
             head = next((w for w in words if w in self.type_tokens), None)
-            variant = _Variant(self.unit[index], core, core & self.type_tokens,
-                               " ".join(sorted(words)), head)
+            variant = _Variant(self.unit[index], core, core & self.type_tokens, head)
             if len(self._cache) > 200_000:
                 self._cache.clear()
             self._cache[index] = variant
@@ -241,12 +239,14 @@ class UnitIndex:
                     postings[token].append(vindex)
                 vindex += 1
         self.postings = dict(postings)
-        vocab = set(self.postings)
+        self._of_type: dict[str, frozenset[int]] = {}
+        region_words: set[str] = set()
         for region_keys in regions:
-            vocab.update(region_keys.replace("|", " ").split())
-        self.vocabulary = frozenset(vocab)
+            region_words.update(region_keys.replace("|", " ").split())
+        self.region_words = frozenset(region_words)
+        self.vocabulary = frozenset(self.postings.keys() | region_words)
         # Four letters are too few to tell a typo from another abbreviation ("bpkb", "bpnb").
-        self.typos = TypoFixer(vocab, cutoff=80, min_length=5)
+        self.typos = TypoFixer(self.vocabulary, cutoff=80, min_length=5)
         return computed
 
     def types_of(self, unit_id: int) -> frozenset[str]:
@@ -337,7 +337,8 @@ class UnitIndex:
         known = [t for t in words if t in self.vocabulary or t in self.protected
                  or t in self.extra_protected or places.get(t, 9) <= level]
         # The rarest word the question spells right: a repair must share a unit with it.
-        anchor = min((p for t in known if (p := self.postings.get(t))), key=len, default=None)
+        anchor = min((t for t in known if t in self.postings),
+                     key=lambda t: len(self.postings[t]), default=None)
         options: list[tuple[str, ...]] = []
         for t in words:
             if t in known:
@@ -347,9 +348,11 @@ class UnitIndex:
             # words of the question decide, or the user does.
             found = self.typos.candidates(t, limit=16)
             if len(found) > 1 and anchor is not None:
-                anchored = set(anchor)
-                found = tuple(c for c in found
-                              if not anchored.isdisjoint(self.postings.get(c, ()))) or found
+                # Walked from the repair's side: its units are few, the anchor's may be many
+                # ("desa").
+                found = tuple(c for c in found if any(
+                    anchor in self.variants[v].core for v in self.postings.get(c, ())[:500]
+                )) or found
             options.append(found if 0 < len(found) <= _MAX_READINGS else (t,))
         readings = []
         for combo in islice(product(*options), _MAX_READINGS):
@@ -388,6 +391,12 @@ class UnitIndex:
         "kantor", a near type.
         """
         missing = q - variant.core
+        for t in missing:
+            # Most candidates fail here, cheaply: a unit type the user named that this unit
+            # is not ("koramil" for "Polsek Kota Tengah"), and that no region name contains.
+            if (t in self.type_tokens and t not in self.region_words
+                    and self._type_match(t, variant.types) is None):
+                return None
         region: set[str] = set()
         if missing:
             for part in self._region_parts(self.region_keys[unit]):
@@ -432,6 +441,12 @@ class UnitIndex:
             else:
                 desc += 1
         return place, hard, desc, soft
+
+    def _type_postings(self, token: str) -> frozenset[int]:
+        found = self._of_type.get(token)
+        if found is None:
+            found = self._of_type[token] = frozenset(self.postings.get(token, ()))
+        return found
 
     def _in_order(self, ordered: tuple[str, ...], vindex: int) -> bool:
         """Whether the question's name words stand in the unit's name in the same order."""
@@ -500,9 +515,24 @@ class UnitIndex:
         best: dict[int, tuple[int, int, int, int]] = {}
         best_variant: dict[int, int] = {}
         candidates: set[int] = set()
+        # A unit type the user named, which only that type fits and no place is named after
+        # ("koramil"): only units of that type can fit, so the others are not scored.
+        strict = [t for t in q_types if t in self.type_tokens and t not in self.region_words
+                  and t not in self.generic_types and self.near.get(t) is None]
+        # A word that is no type, agency or place must be in the unit's own name: checked on
+        # the stored text before a candidate is looked at closely.
+        named = [f" {t} " for t in q if t not in self.query_types
+                 and t not in self.instansi_alias and t not in self.region_words]
+        texts = self.variants.text
         for plist in self._candidate_lists(q):
             if not candidates:
                 candidates.update(plist)  # near misses share the rarest word
+            for t in strict:
+                of_type = self._type_postings(t)
+                plist = [v for v in plist if v in of_type]
+            if named:
+                plist = [v for v in plist
+                         if all(w in f" {texts[v]} " for w in named)]
             for vindex in plist:
                 variant = self.variants[vindex]
                 score = self._score(q, variant, variant.unit)
@@ -576,7 +606,8 @@ class UnitIndex:
         if not candidates:
             return ()
         text = " ".join(sorted(q))
-        choices = {i: self.variants[i].text for i in candidates}
+        texts = self.variants.text
+        choices = {i: " ".join(sorted(texts[i].split())) for i in candidates}
         scored: dict[int, float] = {}
         for _, score, vindex in process.extract(
             text, choices, scorer=fuzz.token_sort_ratio, limit=limit * 4, score_cutoff=70
