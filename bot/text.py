@@ -31,13 +31,14 @@ _ASCII_PUNCT = bytes.maketrans(
     string.punctuation.encode(), b" " * len(string.punctuation)
 )
 _DIGIT = re.compile(r"\d")
+# Accents left as separate marks by NFKD ("é" → "e" + U+0301), dropped in one pass.
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
 def fold(text: str) -> str:
     """Lowercase ASCII with punctuation turned into spaces and letters split from digits."""
     if not text.isascii():
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
     text = text.lower()
     if "2" in text:
         # "kata2" is how chat writes the reduplicated "kata-kata"; one copy carries the meaning.
@@ -121,14 +122,17 @@ def modern_spelling(token: str) -> str:
     return token.replace("oe", "u") if "oe" in token else token
 
 
+_LEVEL = re.compile(r"^\[level (\d)\]$", re.MULTILINE)
+
+
 def _place_words(path: Path) -> dict[str, int]:
+    """``[level N]`` headers, each followed by its words, one per line."""
     if not path.exists():
         return {}
     out: dict[str, int] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            word, level = line.split()
-            out[word] = int(level)
+    parts = _LEVEL.split(path.read_text(encoding="utf-8"))
+    for level, words in zip(parts[1::2], parts[2::2], strict=True):
+        out.update(dict.fromkeys(words.split(), int(level)))
     return out
 
 
