@@ -109,13 +109,16 @@ class Brain:
         # "dana desa", "zonasi sma": a type that is also an everyday word makes a unit
         # question only with a predicate asked.
         typed = bool(lookup.types - self.normalizer.lexicon.unit_common_types)
-        if lookup.types and names and (
-            lookup.status or (typed and len(lookup.query) <= SHORT_UNIT)
-        ):
+        short = len(lookup.query) <= SHORT_UNIT
+        decision = None
+        if lookup.types and names and (lookup.status or (typed and short)):
             # "polres bogor udah wbk?": a unit type and a name we do not have. A long
-            # question that merely mentions a unit type is left to the knowledge base.
-            return self._not_found(lookup)
-        decision = self.matcher.decide(text)
+            # message that mentions a unit type ("saya direktur rsud, apakah rsud kami bisa
+            # diusulkan wbk?") is the knowledge base's when it has an answer or choices.
+            decision = None if short else self.matcher.decide(text)
+            if decision is None or decision.action == "none":
+                return self._not_found(lookup)
+        decision = decision or self.matcher.decide(text)
         # "surbaya udah wbk?": a predicate asked of a place, or of a word only unit names
         # have, is a unit question, even when a knowledge entry mentions that place. Another
         # word the knowledge base uses ("statistik wbk 2020") does not make one.

@@ -142,6 +142,13 @@ def test_a_predicate_asked_of_a_place_offers_its_units(shared_brain):
     assert "Kejaksaan Negeri Surabaya" in [c.title for c in reply.suggestions]
 
 
+def test_a_long_question_that_mentions_a_unit_type_goes_to_the_knowledge_base(shared_brain):
+    reply = shared_brain.ask("saya direktur rsud di kabupaten kami, opini pemkab belum wtp. "
+                             "apakah rsud kami tetap bisa diusulkan wbk?")
+    assert reply.kind in ("answer", "suggest")
+    assert reply.kind == "answer" or all(c.key.startswith("k:") for c in reply.suggestions)
+
+
 def test_a_knowledge_word_in_a_unit_name_stays_a_knowledge_question(shared_brain):
     # "Statistik" is in a unit's name too; the question is about the 2020 figures.
     reply = shared_brain.ask("statistik wbk wbbm 2020")
