@@ -161,7 +161,8 @@ class Brain:
                 kinds.add("thanks")
             elif t in lex.greetings:
                 kinds.add("greeting")
-            elif t not in lex.question_words:  # "halo, apa kabar?" is still a greeting
+            elif t not in lex.question_words and t not in lex.courtesy:
+                # "halo, apa kabar?" and "makasih banyak infonya" are still smalltalk.
                 return None
         if not kinds:
             return None

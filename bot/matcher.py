@@ -58,8 +58,8 @@ class Params:
     slot_penalty: float = 0.6
     # intercept, then one coefficient per name in FEATURES
     confidence: tuple[float, ...] = (
-        -9.469, 2.108, 1.219, -1.289, 1.944, 1.454, 3.645, 1.603, 0.883, 1.246, 0.839, 1.003,
-        2.016,
+        -8.992, 2.286, 1.254, -1.584, 1.817, 1.873, 2.322, 1.547, 0.288, 2.754, 0.906, 1.643,
+        1.895,
     )
     answer_p: float = 5.5 / 6
     # Below answer_p, choices are offered when the best entry still has this chance of being

@@ -154,6 +154,7 @@ class Lexicon:
     unit_noise: frozenset[str] = frozenset()
     greetings: frozenset[str] = frozenset()
     thanks: frozenset[str] = frozenset()
+    courtesy: frozenset[str] = frozenset()
     no_stem: frozenset[str] = frozenset()
     unit_families: dict[str, str] = field(default_factory=dict)
     unit_soft: frozenset[str] = frozenset()
@@ -187,6 +188,7 @@ class Lexicon:
             unit_noise=_words(data.get("unit_noise")),
             greetings=_words(data.get("greetings")),
             thanks=_words(data.get("thanks")),
+            courtesy=_words(data.get("courtesy")),
             no_stem=_words(data.get("no_stem")),
             unit_families=_invert(data.get("unit_families")),
             unit_soft=_words(data.get("unit_soft")),

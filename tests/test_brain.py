@@ -41,9 +41,15 @@ def test_out_of_scope_is_refused_politely(shared_brain):
     assert texts.EXAMPLES[0] in reply.body
 
 
-@pytest.mark.parametrize("text", ["halo", "makasih kak", "selamat pagi min"])
+@pytest.mark.parametrize("text", ["halo", "makasih kak", "selamat pagi min",
+                                  "makasih banyak kak infonya", "selamat siang, ada orang?"])
 def test_smalltalk(shared_brain, text):
     assert shared_brain.ask(text).kind == "smalltalk"
+
+
+@pytest.mark.parametrize("text", ["makasih, tapi syarat wbk apa?", "banyak", "ada orang?"])
+def test_courtesy_words_alone_or_around_a_question_are_not_smalltalk(shared_brain, text):
+    assert shared_brain.ask(text).kind != "smalltalk"
 
 
 @pytest.mark.parametrize("text", ["", "   ", "x" * 5000, "🤔🤔", "'; DROP TABLE awards; --"])
