@@ -1,9 +1,9 @@
 """Refit the matcher's confidence model: ``python -m bench.fit [SPLIT,...]``.
 
 The model says how likely the best-scored entry is the right answer. It is fitted on the
-tuning splits that no phrasing was written from (``tune2b``, ``tune3``, ``tune4`` by
-default): on the splits the curators wrote phrasings for, every question matches a phrasing
-almost word for word, and a model fitted there would be sure of everything. Out-of-scope
+tuning splits that no phrasing was written from (``tune2b`` to ``tune5`` by default): on
+the splits the curators wrote phrasings for, every question matches a phrasing almost word
+for word, and a model fitted there would be sure of everything. Out-of-scope
 questions count as "the best entry is wrong". The held-out split is never read here.
 
 It prints a five-fold cross-validated estimate of what the answer rule would do, then the
@@ -26,7 +26,7 @@ from bot.matcher import FEATURES, Matcher, probability, sigmoid
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = ROOT / "tests" / "data" / "kb_questions.tsv"
-DEFAULT_SPLITS = ("tune2b", "tune3", "tune4")
+DEFAULT_SPLITS = ("tune2b", "tune3", "tune4", "tune5")
 L2 = 0.01
 
 

@@ -150,6 +150,7 @@ class UnitIndex:
         self._noise = phrase_pattern(lex.unit_noise)
         self.query_noise = (
             lex.unit_query_noise | lex.stopwords | lex.question_words | lex.greetings
+            | lex.thanks
         )
         self._regions: dict[str, frozenset[tuple[str, ...]]] = {}
         self._parts: dict[str, tuple[str, ...]] = {}

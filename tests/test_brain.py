@@ -42,7 +42,8 @@ def test_out_of_scope_is_refused_politely(shared_brain):
 
 
 @pytest.mark.parametrize("text", ["halo", "makasih kak", "selamat pagi min",
-                                  "makasih banyak kak infonya", "selamat siang, ada orang?"])
+                                  "makasih banyak kak infonya", "selamat siang, ada orang?",
+                                  "mksh min", "waalaikumsalam, makasih udah dibantu"])
 def test_smalltalk(shared_brain, text):
     assert shared_brain.ask(text).kind == "smalltalk"
 
@@ -123,6 +124,7 @@ def test_place_alone_offers_the_units_there(shared_brain):
         ("lapas banyuwangi wbk?", "Lembaga Pemasyarakatan Kelas IIA Banyuwangi"),
         ("PN bangli dapet wbk?", "Pengadilan Negeri Bangli"),
         ("kemenag salatiga", "Kantor Kementerian Agama Kota Salatiga"),
+        ("makasih min, kejari surabaya wbbm ga", "Kejaksaan Negeri Surabaya"),
     ],
 )
 def test_abbreviations_typos_and_class_suffixes(shared_brain, question, unit):
