@@ -226,7 +226,9 @@ class Matcher:
         self.answer_stems = [
             frozenset(
                 self.stemmer.stem(t)
-                for t in normalizer.content(normalizer.tokens(f"{e.title} {e.answer}"))
+                # Title and answer apart: both were normalized above, and the cache has them.
+                for text in (e.title, e.answer)
+                for t in normalizer.content(normalizer.tokens(text))
                 if t.isalpha() and len(t) > 2
             )
             for e in entries

@@ -241,11 +241,8 @@ class UnitIndex:
                 vindex += 1
         self.postings = dict(postings)
         self._of_type: dict[str, frozenset[int]] = {}
-        region_words: set[str] = set()
-        for region_keys in regions:
-            region_words.update(region_keys.replace("|", " ").split())
-        self.region_words = frozenset(region_words)
-        self.vocabulary = frozenset(self.postings.keys() | region_words)
+        self.region_words = frozenset(" ".join(regions).replace("|", " ").split())
+        self.vocabulary = frozenset(self.postings.keys() | self.region_words)
         # Four letters are too few to tell a typo from another abbreviation ("bpkb", "bpnb").
         self.typos = TypoFixer(self.vocabulary, cutoff=80, min_length=5)
         return computed
