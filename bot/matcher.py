@@ -24,7 +24,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from bot.kb import Entry
-from bot.text import Normalizer, Stemmer, TypoFixer
+from bot.text import Lexicon, Normalizer, Stemmer, TypoFixer
 
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _PREDICATES = frozenset({"wbk", "wbbm"})
@@ -58,8 +58,8 @@ class Params:
     slot_penalty: float = 0.6
     # intercept, then one coefficient per name in FEATURES
     confidence: tuple[float, ...] = (
-        -9.699, 2.369, 0.968, -0.999, 1.766, 1.695, 2.509, 1.710, 0.980, 0.602, 0.736, 2.287,
-        1.600,
+        -9.568, 2.305, 0.939, -0.860, 1.845, 1.651, 2.640, 1.609, 0.971, 0.752, 0.701, 2.268,
+        1.670,
     )
     answer_p: float = 5.5 / 6
     # Below answer_p, choices are offered when the best entry still has this chance of being
@@ -153,6 +153,13 @@ def _sentences(text: str) -> list[str]:
     return out or [text]
 
 
+def _phrase_words(lex: Lexicon) -> set[str]:
+    """Words of the lexicon's multi-word phrases, which never reach the index as themselves
+    ("integritas" in "zona integritas" becomes "zi")."""
+    keys = (*lex.phrases, *lex.intents, *lex.slang, *lex.unit_types)
+    return {w for k in keys if " " in k for w in k.split() if len(w) >= 4 and w.isalpha()}
+
+
 def sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
@@ -196,8 +203,9 @@ class Matcher:
         vocab = {t for toks in phrase_tokens for t in toks}
         self.known = vocab | answer_vocab | set(lex.slang.values()) | lex.question_words
         # Intent and slang words are repair targets too: "kepanjngan" is "kepanjangan", which
-        # the normalizer then reads as a definition question.
-        spoken = {k for k in (*lex.intents, *lex.slang) if " " not in k}
+        # the normalizer then reads as a definition question; so are the words of the
+        # lexicon's phrases: "zona integritsa" is "zona integritas", which is "zi".
+        spoken = {k for k in (*lex.intents, *lex.slang) if " " not in k} | _phrase_words(lex)
         self.typos = TypoFixer(vocab | spoken, cutoff=82, min_length=4)
         # Question words are kept whole ("berapa" is not "apa") and left out of the fuzzy text,
         # where "berapa" would make any "... berapa" phrasing look alike.
@@ -265,24 +273,35 @@ class Matcher:
     ) -> list[list[str]]:
         """Curators write typos into phrasings on purpose ("tatalaksna"), as users type them.
 
-        Kept as they are, such a word would be a rare word of one entry, weighing more than
-        the real one, and the question-side repair would never touch it. A word that occurs
-        in one phrasing only and is not in any answer is repaired against the words the
-        answers and the other phrasings agree on, the same way a question is.
+        Kept as they are, such a word would be a rare word of a few phrasings, weighing more
+        than the real one, and the question-side repair would never touch it. A long word
+        that no answer and no lexicon entry uses, and at most two phrasings, is repaired when
+        one dropped, doubled or swapped letter makes it a word the knowledge base is about.
         """
         lex = self.normalizer.lexicon
         counts = Counter(t for toks in phrase_tokens for t in set(toks))
-        trusted = ({t for t, c in counts.items() if c > 1} | answer_vocab
-                   | set(lex.slang.values()) | lex.question_words | set(lex.intents.values()))
-        fixer = TypoFixer(trusted, cutoff=82, min_length=5)
+        phrase_words = _phrase_words(lex)
+        base = (answer_vocab | set(lex.slang.values()) | lex.question_words
+                | set(lex.intents.values()) | phrase_words)
+        fixer = TypoFixer(base | {t for t, c in counts.items() if c >= 3}, cutoff=82,
+                          min_length=5)
 
         def fix(token: str) -> str:
-            # Only a long word one edit from a trusted one: "tempat" is a word of its own,
-            # not a typo of "templat".
-            if len(token) < 7 or token in trusted:
+            # Only a long, rare word one slip away: a letter dropped, doubled or swapped.
+            # One letter for another is how real words differ ("perumahan", "perubahan";
+            # "tinggal", "tanggal"), so it is not taken for a typo here.
+            if len(token) < 7 or token in base or counts[token] > 2:
                 return token
             repaired = fixer.fix(token)
-            return repaired if OSA.distance(token, repaired) <= 1 else token
+            if repaired == token or OSA.distance(token, repaired) > 1:
+                return token
+            if len(repaired) == len(token) and sorted(repaired) != sorted(token):
+                return token
+            # The target must be a word the knowledge base is about: in a lexicon phrase, or
+            # in ten phrasings ("memuat", from one answer, is no target for "membuat").
+            if repaired in phrase_words or counts[repaired] >= 10:
+                return repaired
+            return token
 
         out = []
         for toks in phrase_tokens:

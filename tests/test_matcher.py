@@ -1,0 +1,52 @@
+"""The matcher on a small knowledge base: what a curator's typos and long messages do."""
+
+from pathlib import Path
+
+import pytest
+
+from bot.app import load_normalizer
+from bot.kb import Entry
+from bot.matcher import Matcher, _sentences
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def entry(id_: str, *phrasings: str, answer: str = "Jawaban.") -> Entry:
+    return Entry(id_, id_, phrasings, answer, ("Sumber",), (), "jawaban", "test.yaml")
+
+
+@pytest.fixture(scope="module")
+def matcher():
+    entries = [
+        entry("perubahan", *(f"area perubahan {i}" for i in range(12)),
+              "apa saja area perubhan", "cara membuat rencana"),
+        entry("templat", "templat laporan", answer="Templat laporan memuat ringkasan."),
+        entry("zi", "apa itu zona integritsa", "zona integritas itu apa"),
+    ]
+    return Matcher(entries, load_normalizer(ROOT / "knowledge"))
+
+
+def test_a_curators_typo_is_repaired_on_both_sides(matcher):
+    # "perubhan" in a phrasing does not make the word known: a question's "perubhan" is
+    # repaired like any typo.
+    assert "perubhan" not in matcher.known
+    assert "perubahan" in matcher.analyze("area perubhan apa aja").tokens
+    # A typo inside a lexicon phrase is repaired into the phrase ("zona integritas" → zi).
+    assert matcher.analyze("zona integritsa tuh apa").tokens[0] == "zi"
+
+
+def test_real_words_are_not_taken_for_typos(matcher):
+    # One letter from "memuat" (an answer word), but a word of its own.
+    assert "membuat" in matcher.known
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("Mohon info perubahan dalam PermenPANRB No. 5 Tahun 2024.", 1),
+        ("di rakor kemarin pak sekda nyebut OLGOZI. OLGOZI itu maksudnya apa ya?", 2),
+        ("halo. apa itu wbk?", 1),
+    ],
+)
+def test_sentences(text, sentences):
+    assert len(_sentences(text)) == sentences
