@@ -58,8 +58,8 @@ class Params:
     slot_penalty: float = 0.6
     # intercept, then one coefficient per name in FEATURES
     confidence: tuple[float, ...] = (
-        -9.568, 2.305, 0.939, -0.860, 1.845, 1.651, 2.640, 1.609, 0.971, 0.752, 0.701, 2.268,
-        1.670,
+        -9.535, 2.296, 0.928, -0.920, 1.868, 1.635, 2.585, 1.616, 0.952, 0.729, 0.696, 2.254,
+        1.664,
     )
     answer_p: float = 5.5 / 6
     # Below answer_p, choices are offered when the best entry still has this chance of being

@@ -222,10 +222,23 @@ class Normalizer:
         # Intent synonyms are rewritten after slang so "gimana caranya" and "bagaimana cara"
         # meet; question words are never removed, only synonyms unified.
         self._intents = _Rewriter(lexicon.intents)
+        # Chat words whose last letter is doubled for emphasis ("kakk", "sihh", "dongg") are
+        # read as themselves; a word the lexicon knows as it is stays.
+        self._chat = (
+            lexicon.stopwords | lexicon.greetings | lexicon.thanks | lexicon.courtesy
+            | lexicon.question_words | {k for k in lexicon.slang if " " not in k}
+        )
         self.tokens = lru_cache(maxsize=65536)(self._tokens)
 
+    def _undouble(self, token: str) -> str:
+        if len(token) > 2 and token[-1] == token[-2] and token not in self._chat:
+            shorter = token[:-1]
+            if shorter in self._chat:
+                return shorter
+        return token
+
     def _tokens(self, text: str) -> tuple[str, ...]:
-        tokens = fold(text).split()
+        tokens = [self._undouble(t) for t in fold(text).split()]
         tokens = self._phrases.tokens(tokens)
         slang = self._slang.tokens(tokens)
         if slang is not tokens:

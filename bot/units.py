@@ -26,7 +26,7 @@ from bot.gc_pause import paused_gc
 from bot.text import Normalizer, TypoFixer, fold, modern_spelling, phrase_pattern
 
 _PAREN = re.compile(r"\(([^)]*)\)")
-KEY_FORMAT = ":5"  # bump when keys_for changes what it produces
+KEY_FORMAT = ":6"  # bump when keys_for changes what it produces
 DISTINCTIVE = 2  # a word in at most this many unit names identifies its unit
 _COLUMNS = ("id", "name", "instansi", "region", "aliases", "match_keys", "region_keys",
             "match_version")

@@ -1,0 +1,30 @@
+"""Normalization details that both the knowledge base and the unit look-up rely on."""
+
+from pathlib import Path
+
+import pytest
+
+from bot.app import load_normalizer
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def normalizer():
+    return load_normalizer(ROOT / "knowledge")
+
+
+@pytest.mark.parametrize(
+    ("text", "tokens"),
+    [
+        ("wbk vs wbbm tinggian mana sihh", ("sih",)),  # emphasis on a chat word
+        ("tips lolos wbk dong kakk", ("kak",)),
+    ],
+)
+def test_a_doubled_last_letter_on_a_chat_word_is_emphasis(normalizer, text, tokens):
+    assert set(tokens) <= set(normalizer.tokens(text))
+
+
+def test_names_and_domain_words_keep_their_letters(normalizer):
+    assert normalizer.tokens("wbbm") == ("wbbm",)
+    assert "jambee" in normalizer.tokens("kantor desa jambee")
