@@ -58,8 +58,8 @@ class Params:
     slot_penalty: float = 0.6
     # intercept, then one coefficient per name in FEATURES
     confidence: tuple[float, ...] = (
-        -9.535, 2.296, 0.928, -0.920, 1.868, 1.635, 2.585, 1.616, 0.952, 0.729, 0.696, 2.254,
-        1.664,
+        -9.954, 2.473, 1.257, -1.061, 2.114, 1.725, 2.122, 1.743, 0.843, 0.944, 0.931, 1.985,
+        1.572,
     )
     answer_p: float = 5.5 / 6
     # Below answer_p, choices are offered when the best entry still has this chance of being
@@ -215,6 +215,7 @@ class Matcher:
         self.docs: list[_Doc] = []
         entry_stems: list[set[str]] = [set() for _ in entries]
         entry_slots: list[set[str]] = [set() for _ in entries]
+        doc_slots: list[frozenset[str]] = []
         i = 0
         for index, entry in enumerate(entries):
             for _doc in (entry.title, *entry.phrasings):
@@ -222,8 +223,18 @@ class Matcher:
                 i += 1
                 stems = frozenset(self.stemmer.stem(t) for t in toks)
                 entry_stems[index] |= stems
-                entry_slots[index] |= _slots(toks)
+                doc_slots.append(_slots(toks))
+                entry_slots[index] |= doc_slots[-1]
                 self.docs.append(_Doc(index, self._fuzzy_text(toks), stems, 0.0))
+        # Each phrasing's own slots, for its vote: a phrasing about WBK (or 2018) is no
+        # evidence for a question about WBBM (or 2020), even in an entry that has both.
+        self.doc_slots = [_split_slots(slots) for slots in doc_slots]
+        self._slot_docs: dict[str, np.ndarray] = {}
+        for slot in {slot for slots in doc_slots for slot in slots}:
+            self._slot_docs[slot] = np.array(
+                [j for j, slots in enumerate(doc_slots) if slot in slots], dtype=np.intp)
+        self._has_predicate = np.array([bool(p) for p, _ in self.doc_slots])
+        self._has_year = np.array([bool(y) for _, y in self.doc_slots])
         df = Counter(s for stems in entry_stems for s in stems)
         n = len(entries)
         self.idf = {s: math.log((n + 1) / (c + 0.5)) for s, c in df.items()}
@@ -418,12 +429,23 @@ class Matcher:
         best_fz = np.maximum.reduceat(fz, starts).tolist()
         # When most of the best-matching phrasings belong to one entry, the question is
         # asked the way that entry is asked; a split vote means neighbours compete.
-        k = min(p.vote_docs, len(value))
-        top = np.argpartition(-value, k - 1)[:k]
-        top_mass = float(value[top].sum()) or 1.0
-        votes = (np.bincount(self.doc_entry[top], weights=value[top], minlength=n)
-                 / top_mass).tolist()
         query_slots = _split_slots(q.slots)
+        ballot = value
+        if q.slots:
+            ballot = value.copy()
+            for asked, has in zip(query_slots, (self._has_predicate, self._has_year),
+                                  strict=True):
+                if asked:
+                    agrees = np.zeros(len(value), dtype=bool)
+                    for slot in asked:
+                        if (docs_with := self._slot_docs.get(slot)) is not None:
+                            agrees[docs_with] = True
+                    ballot[has & ~agrees] = 0.0
+        k = min(p.vote_docs, len(ballot))
+        top = np.argpartition(-ballot, k - 1)[:k]
+        top_mass = float(ballot[top].sum()) or 1.0
+        votes = (np.bincount(self.doc_entry[top], weights=ballot[top], minlength=n)
+                 / top_mass).tolist()
         out = []
         for index, entry in enumerate(self.entries):
             value = best[index] + (p.w_cover * cover[index] + p.w_answer * answer[index]) / total

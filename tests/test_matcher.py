@@ -50,3 +50,15 @@ def test_real_words_are_not_taken_for_typos(matcher):
 )
 def test_sentences(text, sentences):
     assert len(_sentences(text)) == sentences
+
+
+def test_a_phrasing_about_the_other_predicate_casts_no_vote():
+    entries = [
+        entry("syarat-wbbm", "syarat wbbm apa saja"),
+        entry("syarat-umum", "syarat wbk apa saja", "syarat wbk itu apa", "syarat wbk dong",
+              "syarat pengusulan wbk dan wbbm"),
+    ]
+    matcher = Matcher(entries, load_normalizer(ROOT / "knowledge"))
+    ranked = matcher.score(matcher.analyze("syarat wbbm apa aja"))
+    assert ranked[0].entry.id == "syarat-wbbm"
+    assert ranked[0].votes > 0.5
