@@ -229,10 +229,11 @@ class Matcher:
         # Each phrasing's own slots, for its vote: a phrasing about WBK (or 2018) is no
         # evidence for a question about WBBM (or 2020), even in an entry that has both.
         self.doc_slots = [_split_slots(slots) for slots in doc_slots]
-        self._slot_docs: dict[str, np.ndarray] = {}
-        for slot in {slot for slots in doc_slots for slot in slots}:
-            self._slot_docs[slot] = np.array(
-                [j for j, slots in enumerate(doc_slots) if slot in slots], dtype=np.intp)
+        slot_docs: dict[str, list[int]] = {}
+        for j, slots in enumerate(doc_slots):
+            for slot in slots:
+                slot_docs.setdefault(slot, []).append(j)
+        self._slot_docs = {slot: np.array(d, dtype=np.intp) for slot, d in slot_docs.items()}
         self._has_predicate = np.array([bool(p) for p, _ in self.doc_slots])
         self._has_year = np.array([bool(y) for _, y in self.doc_slots])
         df = Counter(s for stems in entry_stems for s in stems)
