@@ -123,7 +123,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_kb_check(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import load_normalizer
-    from bot.kb import check_phrasing_collisions
+    from bot.kb import check_lexicon, check_phrasing_collisions
 
     try:
         entries = load_entries(settings.knowledge_dir / "entries")
@@ -133,7 +133,8 @@ def cmd_kb_check(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{len(exc.problems)} masalah.", file=sys.stderr)
         return 1
     normalizer = load_normalizer(settings.knowledge_dir)
-    problems = check_phrasing_collisions(entries, normalizer)
+    problems = check_lexicon(settings.knowledge_dir / "lexicon.yaml")
+    problems += check_phrasing_collisions(entries, normalizer)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:

@@ -158,6 +158,28 @@ def load_entries(directory: Path) -> list[Entry]:
     return entries
 
 
+def check_lexicon(path: Path) -> list[Problem]:
+    """Keys that appear twice in one mapping of the lexicon: YAML keeps the last silently."""
+    problems: list[Problem] = []
+    stack = [yaml.compose(path.read_text(encoding="utf-8"), Loader=_Loader)]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    if key.value in seen:
+                        line = key.start_mark.line + 1
+                        problems.append(Problem(
+                            path.name, "", f"kunci '{key.value}' muncul dua kali (baris {line})",
+                        ))
+                    seen.add(key.value)
+                stack.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return problems
+
+
 def check_phrasing_collisions(entries: list[Entry], normalizer) -> list[Problem]:
     """Phrasings of two entries that become the same words once normalized.
 

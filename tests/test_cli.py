@@ -57,6 +57,20 @@ def test_kb_check_reports_every_problem(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+def test_kb_check_finds_a_key_written_twice_in_the_lexicon(tmp_path):
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(ROOT / "knowledge", knowledge)
+    lexicon = knowledge / "lexicon.yaml"
+    text = lexicon.read_text(encoding="utf-8")
+    # "sby" is already a region; YAML would keep only the later of the two.
+    lexicon.write_text(text.replace("\nregions:\n", "\nregions:\n  sby: sibolga\n", 1),
+                       encoding="utf-8")
+    result = run(["kb", "check"], tmp_path, env_extra={"ZIBOT_KNOWLEDGE": str(knowledge)})
+    assert result.returncode == 1
+    assert "kunci 'sby' muncul dua kali" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_kb_check_passes_on_the_shipped_knowledge(tmp_path):
     result = run(["kb", "check"], tmp_path)
     assert result.returncode == 0, result.stderr
