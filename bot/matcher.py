@@ -199,20 +199,21 @@ class Matcher:
         answer_vocab = {
             t for e in entries for t in normalizer.tokens(e.answer) if t.isalpha()
         }
-        phrase_tokens = self._repair_phrasings(phrase_tokens, answer_vocab)
+        phrase_words = _phrase_words(lex)
+        phrase_tokens = self._repair_phrasings(phrase_tokens, answer_vocab, phrase_words)
         vocab = {t for toks in phrase_tokens for t in toks}
         self.known = vocab | answer_vocab | set(lex.slang.values()) | lex.question_words
         # Intent and slang words are repair targets too: "kepanjngan" is "kepanjangan", which
         # the normalizer then reads as a definition question; so are the words of the
         # lexicon's phrases: "zona integritsa" is "zona integritas", which is "zi".
-        spoken = {k for k in (*lex.intents, *lex.slang) if " " not in k} | _phrase_words(lex)
+        spoken = {k for k in (*lex.intents, *lex.slang) if " " not in k} | phrase_words
         self.typos = TypoFixer(vocab | spoken, cutoff=82, min_length=4)
         # Question words are kept whole ("berapa" is not "apa") and left out of the fuzzy text,
         # where "berapa" would make any "... berapa" phrasing look alike.
         self.stemmer = Stemmer(self.known, lex.no_stem | lex.question_words)
         self._qwords = lex.question_words
 
-        self.docs: list[_Doc] = []
+        docs: list[_Doc] = []
         entry_stems: list[set[str]] = [set() for _ in entries]
         entry_slots: list[set[str]] = [set() for _ in entries]
         doc_slots: list[frozenset[str]] = []
@@ -225,17 +226,16 @@ class Matcher:
                 entry_stems[index] |= stems
                 doc_slots.append(_slots(toks))
                 entry_slots[index] |= doc_slots[-1]
-                self.docs.append(_Doc(index, self._fuzzy_text(toks), stems, 0.0))
+                docs.append(_Doc(index, self._fuzzy_text(toks), stems, 0.0))
         # Each phrasing's own slots, for its vote: a phrasing about WBK (or 2018) is no
         # evidence for a question about WBBM (or 2020), even in an entry that has both.
-        self.doc_slots = [_split_slots(slots) for slots in doc_slots]
         slot_docs: dict[str, list[int]] = {}
         for j, slots in enumerate(doc_slots):
             for slot in slots:
                 slot_docs.setdefault(slot, []).append(j)
         self._slot_docs = {slot: np.array(d, dtype=np.intp) for slot, d in slot_docs.items()}
-        self._has_predicate = np.array([bool(p) for p, _ in self.doc_slots])
-        self._has_year = np.array([bool(y) for _, y in self.doc_slots])
+        self._has_predicate = np.array([bool(slots & _PREDICATES) for slots in doc_slots])
+        self._has_year = np.array([bool(slots - _PREDICATES) for slots in doc_slots])
         df = Counter(s for stems in entry_stems for s in stems)
         n = len(entries)
         self.idf = {s: math.log((n + 1) / (c + 0.5)) for s, c in df.items()}
@@ -262,14 +262,14 @@ class Matcher:
         self.known_stems = self.kb_stems | {s for s, c in answer_df.items() if c <= 3}
         self.doc_weight = {s: self._weight(s) for s in self.kb_stems}
         stem_docs: dict[str, list[int]] = {}
-        for i, doc in enumerate(self.docs):
+        for i, doc in enumerate(docs):
             doc.mass = sum(self.doc_weight[s] for s in doc.stems) or 1.0
             for stem in doc.stems:
                 stem_docs.setdefault(stem, []).append(i)
         self.stem_docs = {s: np.array(d, dtype=np.intp) for s, d in stem_docs.items()}
-        self.doc_texts = [doc.sorted_text for doc in self.docs]
-        self.doc_entry = np.array([doc.entry_index for doc in self.docs], dtype=np.intp)
-        self.doc_mass = np.array([doc.mass for doc in self.docs])
+        self.doc_texts = [doc.sorted_text for doc in docs]
+        self.doc_entry = np.array([doc.entry_index for doc in docs], dtype=np.intp)
+        self.doc_mass = np.array([doc.mass for doc in docs])
         # The docs of an entry are consecutive (title, then phrasings): where each begins.
         self.entry_starts = np.searchsorted(self.doc_entry, np.arange(len(entries)))
         self.stem_entries: dict[str, list[int]] = {}
@@ -281,7 +281,7 @@ class Matcher:
                 self.answer_entries.setdefault(stem, []).append(index)
 
     def _repair_phrasings(
-        self, phrase_tokens: list[list[str]], answer_vocab: set[str]
+        self, phrase_tokens: list[list[str]], answer_vocab: set[str], phrase_words: set[str]
     ) -> list[list[str]]:
         """Curators write typos into phrasings on purpose ("tatalaksna"), as users type them.
 
@@ -292,7 +292,6 @@ class Matcher:
         """
         lex = self.normalizer.lexicon
         counts = Counter(t for toks in phrase_tokens for t in set(toks))
-        phrase_words = _phrase_words(lex)
         base = (answer_vocab | set(lex.slang.values()) | lex.question_words
                 | set(lex.intents.values()) | phrase_words)
         fixer = TypoFixer(base | {t for t, c in counts.items() if c >= 3}, cutoff=82,
