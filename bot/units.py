@@ -37,6 +37,7 @@ _ROMAN = re.compile(r"^(?=[ivxl]+$)x{0,3}(ix|iv|v?i{0,3})$")
 _MAX_POSTINGS = 3000
 _MAX_SECOND = 300
 _MAX_READINGS = 8
+_MAX_CHOICES = 8  # units offered to pick from when the question does not decide
 
 
 class _Reading(NamedTuple):
@@ -502,7 +503,7 @@ class UnitIndex:
         # Two repairs each name a unit ("desa manggugn": Manggung or Mangguan): the user picks.
         units = list(dict.fromkeys(
             u for r in fits for u in ((r.answer,) if r.answer else ()) + r.choices))
-        return Lookup(fits[0].query, choices=tuple(units[: max(limit, 8)]),
+        return Lookup(fits[0].query, choices=tuple(units[: max(limit, _MAX_CHOICES)]),
                       types=fits[0].types, status=status)
 
     def _lookup(self, reading: _Reading, status: bool, located: bool, limit: int) -> Lookup:
@@ -519,8 +520,8 @@ class UnitIndex:
                   and t not in self.generic_types and self.near.get(t) is None]
         # A word that is no type, agency or place must be in the unit's own name: checked on
         # the stored text before a candidate is looked at closely.
-        named = [f" {t} " for t in q if t not in self.query_types
-                 and t not in self.instansi_alias and t not in self.region_words]
+        name_words = [f" {t} " for t in q if t not in self.query_types
+                      and t not in self.instansi_alias and t not in self.region_words]
         texts = self.variants.text
         for plist in self._candidate_lists(q):
             if not candidates:
@@ -528,9 +529,9 @@ class UnitIndex:
             for t in strict:
                 of_type = self._type_postings(t)
                 plist = [v for v in plist if v in of_type]
-            if named:
+            if name_words:
                 plist = [v for v in plist
-                         if all(w in f" {texts[v]} " for w in named)]
+                         if all(w in f" {texts[v]} " for w in name_words)]
             for vindex in plist:
                 variant = self.variants[vindex]
                 score = self._score(q, variant, variant.unit)
@@ -577,8 +578,8 @@ class UnitIndex:
                 # Malang too: a twin that differs only by a soft word ("kota") is as likely.
                 placed = [u for u in ranked[1:] if best[u][:3] == first[:3]] if located else []
                 if placed:
-                    return Lookup(q, choices=tuple(self.units[u] for u in
-                                                   [ranked[0], *placed][: max(limit, 8)]),
+                    pick = [ranked[0], *placed][: max(limit, _MAX_CHOICES)]
+                    return Lookup(q, choices=tuple(self.units[u] for u in pick),
                                   types=q_types, status=status)
                 twins = tuple(self.units[u] for u in ranked[1 : 1 + limit])
                 return Lookup(q, answer=self.units[ranked[0]], see_also=twins,
@@ -590,7 +591,8 @@ class UnitIndex:
             tied = [u for u in ranked if best[u][:3] == fewest]
             pool = tied if len(tied) > 1 else ranked
             return Lookup(
-                q, choices=tuple(self.units[u] for u in pool[: max(limit, min(len(tied), 8))]),
+                q, choices=tuple(self.units[u]
+                                 for u in pool[: max(limit, min(len(tied), _MAX_CHOICES))]),
                 types=q_types, status=status,
             )
         close = tuple((self.units[u], 100.0) for u in sorted(near_miss)[:limit])
