@@ -26,7 +26,8 @@ def build_brain(settings: Settings, *, store: Store | None = None) -> Brain:
     """Load and index the knowledge base, open (and on first start seed) the database."""
     normalizer = load_normalizer(settings.knowledge_dir)
     entries = load_entries(settings.knowledge_dir / "entries")
-    matcher = Matcher(entries, normalizer)
+    # Beside the database: the bot's own writable place, and one per test's temporary database.
+    matcher = Matcher(entries, normalizer, cache_dir=settings.db_path.parent / "cache")
     if store is None:
         store = Store(settings.db_path)
     index = UnitIndex((), normalizer)

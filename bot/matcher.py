@@ -14,11 +14,19 @@ Slots that change the answer (WBK vs WBBM, a year) must agree, or the score is c
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
 import math
+import os
+import pickle
 import re
+import sys
+import tempfile
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
@@ -27,6 +35,8 @@ from rapidfuzz.distance import OSA
 
 from bot.kb import Entry
 from bot.text import Lexicon, Normalizer, Stemmer, TypoFixer
+
+log = logging.getLogger(__name__)
 
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _PREDICATES = frozenset({"wbk", "wbbm"})
@@ -189,15 +199,93 @@ def _conflict(
     return any(q and e and not q & e for q, e in zip(query, entry, strict=True))
 
 
+_INDEX_FORMAT = 1
+
+
+def _read_index(path: Path) -> dict | None:
+    """The stored index, or None when there is none or it cannot be read (it is rebuilt)."""
+    try:
+        with path.open("rb") as fh:
+            state = pickle.load(fh)
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # a truncated or foreign file: rebuild rather than fail to start
+        log.warning("matcher index %s unreadable (%s); rebuilding it", path, exc)
+        return None
+    return state if isinstance(state, dict) and "_repair_targets" in state else None
+
+
+def _write_index(path: Path, state: dict) -> None:
+    """Written beside, then renamed: a crash mid-write never leaves half an index behind.
+    Indexes of earlier knowledge are removed; a cache that cannot be written only costs time."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".matcher-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        for old in path.parent.glob("matcher-*.pickle"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError as exc:
+        log.warning("matcher index not stored in %s: %s", path.parent, exc)
+
+
 class Matcher:
     """Scores a question against every entry; small enough (a few hundred docs) to scan."""
 
+    # Made from the index at every start, not stored: they hold caches of their own.
+    _TOOLS = frozenset({"entries", "normalizer", "params", "typos", "stemmer", "_qwords"})
+
     def __init__(
-        self, entries: list[Entry], normalizer: Normalizer, params: Params | None = None
+        self,
+        entries: list[Entry],
+        normalizer: Normalizer,
+        params: Params | None = None,
+        *,
+        cache_dir: Path | None = None,
     ):
+        """``cache_dir``: where the built index is kept between starts. Normalizing a few
+        thousand phrasings is most of a start; a restart on an unchanged knowledge base, lexicon
+        and matcher code reads the index back instead."""
         self.entries = entries
         self.normalizer = normalizer
         self.params = params or Params()
+        path = cache_dir / f"matcher-{self._cache_key()}.pickle" if cache_dir else None
+        state = _read_index(path) if path else None
+        if state is not None:
+            self.__dict__.update(state)
+            self._tools(state["_repair_targets"])
+            return
+        self._build()
+        if path:
+            _write_index(path, {k: v for k, v in self.__dict__.items() if k not in self._TOOLS})
+
+    def _cache_key(self) -> str:
+        """Changes whenever anything that shapes the index does."""
+        digest = hashlib.sha256()
+        for module in (__file__, sys.modules[Normalizer.__module__].__file__):
+            digest.update(Path(module).read_bytes())
+        content = [
+            _INDEX_FORMAT, sys.version_info[:2], np.__version__, repr(self.params),
+            self.normalizer.lexicon.digest,
+            [(e.id, e.title, e.phrasings, e.answer) for e in self.entries],
+        ]
+        digest.update(json.dumps(content, ensure_ascii=False).encode())
+        return digest.hexdigest()[:20]
+
+    def _tools(self, repair_targets: frozenset[str]) -> None:
+        lex = self.normalizer.lexicon
+        self._repair_targets = repair_targets
+        self.typos = TypoFixer(repair_targets, cutoff=82, min_length=4)
+        # Question words are kept whole ("berapa" is not "apa") and left out of the fuzzy text,
+        # where "berapa" would make any "... berapa" phrasing look alike.
+        self.stemmer = Stemmer(self.known, lex.no_stem | lex.question_words)
+        self._qwords = lex.question_words
+
+    def _build(self) -> None:
+        entries = self.entries
+        normalizer = self.normalizer
         lex = normalizer.lexicon
         phrase_tokens: list[list[str]] = []
         for entry in entries:
@@ -214,11 +302,7 @@ class Matcher:
         # the normalizer then reads as a definition question; so are the words of the
         # lexicon's phrases: "zona integritsa" is "zona integritas", which is "zi".
         spoken = {k for k in (*lex.intents, *lex.slang) if " " not in k} | phrase_words
-        self.typos = TypoFixer(vocab | spoken, cutoff=82, min_length=4)
-        # Question words are kept whole ("berapa" is not "apa") and left out of the fuzzy text,
-        # where "berapa" would make any "... berapa" phrasing look alike.
-        self.stemmer = Stemmer(self.known, lex.no_stem | lex.question_words)
-        self._qwords = lex.question_words
+        self._tools(frozenset(vocab | spoken))
 
         docs: list[_Doc] = []
         entry_stems: list[set[str]] = [set() for _ in entries]

@@ -1,5 +1,6 @@
 """The matcher on a small knowledge base: what a curator's typos and long messages do."""
 
+import pickle
 from pathlib import Path
 
 import pytest
@@ -62,3 +63,62 @@ def test_a_phrasing_about_the_other_predicate_casts_no_vote():
     ranked = matcher.score(matcher.analyze("syarat wbbm apa aja"))
     assert ranked[0].entry.id == "syarat-wbbm"
     assert ranked[0].votes > 0.5
+
+
+def _outcome(m: Matcher, text: str):
+    decision = m.decide(text)
+    return decision.action, [(s.entry.id, s.score) for s in decision.ranked], decision.confidence
+
+
+QUESTIONS = ("area perubhan apa aja", "zona integritsa tuh apa", "templat laporan dong",
+             "harga bbm hari ini", "cara bikin rencana")
+
+
+def test_a_stored_index_is_read_back_and_decides_the_same(tmp_path):
+    normalizer = load_normalizer(ROOT / "knowledge")
+    entries = [
+        entry("perubahan", "area perubahan apa saja", "apa saja area perubhan"),
+        entry("zi", "apa itu zona integritsa", "zona integritas itu apa"),
+        entry("templat", "templat laporan", answer="Templat laporan memuat ringkasan."),
+    ]
+    built = Matcher(entries, normalizer, cache_dir=tmp_path)
+    [stored] = tmp_path.glob("matcher-*.pickle")
+    # A mark in the stored index shows that the next start reads it instead of rebuilding.
+    state = pickle.loads(stored.read_bytes())
+    stored.write_bytes(pickle.dumps({**state, "mark": "read back"}))
+    restarted = Matcher(entries, load_normalizer(ROOT / "knowledge"), cache_dir=tmp_path)
+    assert restarted.mark == "read back"
+    for text in QUESTIONS:
+        assert _outcome(restarted, text) == _outcome(built, text)
+
+
+def test_an_edited_entry_gets_a_new_index(tmp_path):
+    normalizer = load_normalizer(ROOT / "knowledge")
+    before = [entry("zi", "apa itu zona integritas"), entry("lke", "apa itu lke")]
+    Matcher(before, normalizer, cache_dir=tmp_path)
+    [old] = tmp_path.glob("matcher-*.pickle")
+    after = [entry("zi", "apa itu zona integritas"),
+             entry("lke", "apa itu lke", "borang penilaian itu apa")]
+    edited = Matcher(after, normalizer, cache_dir=tmp_path)
+    [new] = tmp_path.glob("matcher-*.pickle")
+    assert new != old
+    assert "borang" in edited.known
+
+
+def test_an_unreadable_index_is_rebuilt(tmp_path):
+    normalizer = load_normalizer(ROOT / "knowledge")
+    entries = [entry("zi", "apa itu zona integritas"), entry("lke", "apa itu lke")]
+    Matcher(entries, normalizer, cache_dir=tmp_path)
+    [stored] = tmp_path.glob("matcher-*.pickle")
+    stored.write_bytes(b"not a pickle")
+    rebuilt = Matcher(entries, normalizer, cache_dir=tmp_path)
+    assert rebuilt.decide("zona integritas itu apa").best.entry.id == "zi"
+    assert pickle.loads(stored.read_bytes())["_repair_targets"]
+
+
+def test_an_unwritable_cache_only_costs_time(tmp_path):
+    blocker = tmp_path / "cache"
+    blocker.write_text("a file where the cache folder would go")
+    m = Matcher([entry("zi", "apa itu zona integritas"), entry("lke", "apa itu lke")],
+                load_normalizer(ROOT / "knowledge"), cache_dir=blocker)
+    assert m.decide("apa itu lke").best.entry.id == "lke"
