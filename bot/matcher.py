@@ -193,10 +193,12 @@ def _split_slots(slots: Iterable[str]) -> tuple[frozenset[str], frozenset[str]]:
     return predicates, slots - predicates
 
 
-def _conflict(
-    query: tuple[frozenset[str], frozenset[str]], entry: tuple[frozenset[str], frozenset[str]]
-) -> bool:
-    return any(q and e and not q & e for q, e in zip(query, entry, strict=True))
+def _spread(at: list[np.ndarray], amounts: list[float], n: int) -> np.ndarray:
+    """Per entry, the sum of the amounts whose postings list it, in the order given."""
+    if not at:
+        return np.zeros(n)
+    return np.bincount(np.concatenate(at), weights=np.repeat(amounts, [len(a) for a in at]),
+                       minlength=n)
 
 
 _INDEX_FORMAT = 1
@@ -345,7 +347,7 @@ class Matcher:
             for e in entries
         ]
         # Predicates and years are kept apart: each kind must agree on its own.
-        self.entry_slots = [_split_slots(s) for s in entry_slots]
+        entry_kinds = [_split_slots(s) for s in entry_slots]
         self.kb_stems = frozenset(df)
         # An answer word counts as "about the knowledge base" only when few answers use it:
         # "sekarang" or "cara" appear everywhere and say nothing about the topic.
@@ -354,7 +356,8 @@ class Matcher:
         self.doc_weight = {s: self._weight(s) for s in self.kb_stems}
         stem_docs: dict[str, list[int]] = {}
         for i, doc in enumerate(docs):
-            doc.mass = sum(self.doc_weight[s] for s in doc.stems) or 1.0
+            # fsum: exact, so the mass does not depend on the order a set hands out its stems.
+            doc.mass = math.fsum(self.doc_weight[s] for s in doc.stems) or 1.0
             for stem in doc.stems:
                 stem_docs.setdefault(stem, []).append(i)
         self.stem_docs = {s: np.array(d, dtype=np.intp) for s, d in stem_docs.items()}
@@ -364,13 +367,22 @@ class Matcher:
         self.doc_mass = np.array([doc.mass for doc in docs])
         # The docs of an entry are consecutive (title, then phrasings): where each begins.
         self.entry_starts = np.searchsorted(self.doc_entry, np.arange(len(entries)))
-        self.stem_entries: dict[str, list[int]] = {}
-        self.answer_entries: dict[str, list[int]] = {}
+        stem_entries: dict[str, list[int]] = {}
+        answer_entries: dict[str, list[int]] = {}
         for index in range(len(entries)):
             for stem in self.entry_stems[index]:
-                self.stem_entries.setdefault(stem, []).append(index)
+                stem_entries.setdefault(stem, []).append(index)
             for stem in self.answer_stems[index]:
-                self.answer_entries.setdefault(stem, []).append(index)
+                answer_entries.setdefault(stem, []).append(index)
+        self.stem_entries = {s: np.array(e, dtype=np.intp) for s, e in stem_entries.items()}
+        self.answer_entries = {s: np.array(e, dtype=np.intp) for s, e in answer_entries.items()}
+        # Per slot value, the entries that have it; per kind, the entries with any.
+        self._entry_has = tuple(np.array([bool(kinds[k]) for kinds in entry_kinds])
+                                for k in range(2))
+        self._entry_slot = {
+            slot: np.array([slot in kinds[0] | kinds[1] for kinds in entry_kinds])
+            for slot in set().union(*entry_slots)
+        }
 
     def _repair_phrasings(
         self, phrase_tokens: list[list[str]], answer_vocab: set[str], phrase_words: set[str]
@@ -506,18 +518,21 @@ class Matcher:
         postings: list[np.ndarray] = []
         amounts: list[float] = []
         extra: list[float] = []
-        cover = [0.0] * n
-        answer = [0.0] * n
+        cover_at: list[np.ndarray] = []
+        answer_at: list[np.ndarray] = []
+        answer_amounts: list[float] = []
         for stem, w in qweight.items():
             dw = self.doc_weight.get(stem)
             if dw is not None:
                 postings.append(self.stem_docs[stem])
+                cover_at.append(self.stem_entries[stem])
                 amounts.append(w)
                 extra.append(w - dw)
-                for e in self.stem_entries[stem]:
-                    cover[e] += w
-            for e in self.answer_entries.get(stem, ()):
-                answer[e] += w
+            if (at := self.answer_entries.get(stem)) is not None:
+                answer_at.append(at)
+                answer_amounts.append(w)
+        cover = _spread(cover_at, amounts, n)
+        answer = _spread(answer_at, answer_amounts, n)
         if postings:
             docs = np.concatenate(postings)
             sizes = [len(d) for d in postings]
@@ -536,7 +551,7 @@ class Matcher:
             fit = np.zeros_like(fz)
         value = p.w_fuzzy * fz + p.w_fit * fit
         starts = self.entry_starts
-        best = np.maximum.reduceat(value, starts).tolist()
+        best = np.maximum.reduceat(value, starts)
         best_fit = np.maximum.reduceat(fit, starts).tolist()
         best_fz = np.maximum.reduceat(fz, starts).tolist()
         # When most of the best-matching phrasings belong to one entry, the question is
@@ -563,17 +578,27 @@ class Matcher:
             if (row := self.bayes.get(stem)) is not None:
                 log_bayes += row
         bayes = np.exp(log_bayes - log_bayes.max())
-        bayes = (bayes / bayes.sum()).tolist()
-        out = []
-        for index, entry in enumerate(self.entries):
-            value = (best[index] + p.w_bayes * bayes[index]
-                     + (p.w_cover * cover[index] + p.w_answer * answer[index]) / total)
-            if value and q.slots and _conflict(query_slots, self.entry_slots[index]):
-                value *= p.slot_penalty
-            out.append(Scored(entry, value, best_fit[index], best_fz[index], cover[index] / total,
-                              votes[index]))
-        out.sort(key=lambda s: -s.score)
-        return out
+        bayes /= bayes.sum()
+        score = best + p.w_bayes * bayes + (p.w_cover * cover + p.w_answer * answer) / total
+        if q.slots:
+            score[self._slot_conflicts(query_slots)] *= p.slot_penalty
+        shares = (cover / total).tolist()
+        values = score.tolist()
+        entries = self.entries
+        return [Scored(entries[i], values[i], best_fit[i], best_fz[i], shares[i], votes[i])
+                for i in np.argsort(-score, kind="stable").tolist()]
+
+    def _slot_conflicts(self, asked: tuple[frozenset[str], frozenset[str]]) -> np.ndarray:
+        """The entries whose predicates, or years, all differ from the ones asked."""
+        conflict = np.zeros(len(self.entries), dtype=bool)
+        for kind, slots in enumerate(asked):
+            if slots:
+                agrees = np.zeros(len(self.entries), dtype=bool)
+                for slot in slots:
+                    if (has := self._entry_slot.get(slot)) is not None:
+                        agrees |= has
+                conflict |= self._entry_has[kind] & ~agrees
+        return conflict
 
     def features(self, q: _Analyzed, ranked: tuple[Scored, ...]) -> tuple[float, ...]:
         """The confidence model's inputs (``FEATURES``) for the best entry and its runner-up."""
