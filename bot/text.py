@@ -395,6 +395,13 @@ class TypoFixer:
                     and Levenshtein.distance(token, w, score_cutoff=1) <= 1]
             if len(near) == 1:
                 return near[0], self.cutoff
-        if not found or (len(found) > 1 and found[0][1] - found[1][1] < 2):
+        if not found:
+            return token, 100.0
+        if len(found) > 1 and found[0][1] - found[1][1] < 2:
+            # The ratio counts two swapped letters as two edits, so "pengusualn" is as near
+            # "pengusul" as "pengusulan"; counted as one slip, one word may be nearest.
+            nearest = self.candidates(token)
+            if len(nearest) == 1 and OSA.distance(token, nearest[0]) == 1:
+                return nearest[0], found[0][1]
             return token, 100.0
         return found[0][0], found[0][1]

@@ -28,3 +28,14 @@ def test_a_doubled_last_letter_on_a_chat_word_is_emphasis(normalizer, text, toke
 def test_names_and_domain_words_keep_their_letters(normalizer):
     assert normalizer.tokens("wbbm") == ("wbbm",)
     assert "jambee" in normalizer.tokens("kantor desa jambee")
+
+
+def test_a_swapped_pair_of_letters_breaks_a_tie_between_repairs():
+    from bot.text import TypoFixer
+
+    fixer = TypoFixer({"pengusulan", "pengusul", "syarat"})
+    # By ratio "pengusualn" is about as near "pengusul" as "pengusulan"; one swap away, it
+    # is "pengusulan".
+    assert fixer.fix("pengusualn") == "pengusulan"
+    # Two words equally near under either measure stay a tie: the word is left alone.
+    assert TypoFixer({"kantor", "kontor"}).fix("kentor") == "kentor"
