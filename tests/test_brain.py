@@ -184,6 +184,14 @@ def test_suggestions_offer_choices_and_a_choice_answers(shared_brain):
     assert shared_brain.choose("k:tidak-ada").body == texts.EXPIRED
 
 
+def test_one_unknown_word_does_not_turn_a_close_question_away(shared_brain):
+    # "pakenya" is used by no entry and weighs half the question; the rest points at one
+    # entry, so the user gets choices rather than "outside what I know".
+    reply = shared_brain.ask("perintah /cek itu pakenya gmn")
+    assert reply.kind == "suggest"
+    assert "cara-cek-unit" in [c.id for c in reply.suggestions]
+
+
 def test_json_contract(shared_brain):
     reply = shared_brain.ask("apa itu wbk")
     data = reply.as_json(render.plain(reply))
