@@ -303,7 +303,8 @@ class Matcher:
         phrase_words = _phrase_words(lex)
         phrase_tokens = self._repair_phrasings(phrase_tokens, answer_vocab, phrase_words)
         vocab = {t for toks in phrase_tokens for t in toks}
-        self.known = vocab | answer_vocab | set(lex.slang.values()) | lex.question_words
+        self.known = (vocab | answer_vocab | set(lex.slang.values()) | lex.question_words
+                      | lex.everyday)
         # Intent and slang words are repair targets too: "kepanjngan" is "kepanjangan", which
         # the normalizer then reads as a definition question; so are the words of the
         # lexicon's phrases: "zona integritsa" is "zona integritas", which is "zi".

@@ -170,6 +170,9 @@ class Lexicon:
     places: dict[str, int] = field(default_factory=dict)
     unit_levels: dict[str, int] = field(default_factory=dict)
     unit_common_types: frozenset[str] = frozenset()
+    # Everyday abbreviations one letter from a knowledge-base word ("bpkb", "bpkp"): real
+    # words, never repaired into that word.
+    everyday: frozenset[str] = frozenset()
     digest: str = ""  # of the lexicon file: stored unit keys made with another are redone
 
     @classmethod
@@ -200,6 +203,7 @@ class Lexicon:
             list_filler=_words(data.get("list_filler")),
             instansi=_invert(data.get("instansi")),
             unit_common_types=_words(data.get("unit_common_types")),
+            everyday=_words(data.get("everyday")),
             places=_place_words(path.parent / "places.txt"),
             unit_levels={fold(str(t)): int(level)
                          for level, types in (data.get("unit_levels") or {}).items()

@@ -122,3 +122,11 @@ def test_an_unwritable_cache_only_costs_time(tmp_path):
     m = Matcher([entry("zi", "apa itu zona integritas"), entry("lke", "apa itu lke")],
                 load_normalizer(ROOT / "knowledge"), cache_dir=blocker)
     assert m.decide("apa itu lke").best.entry.id == "lke"
+
+
+def test_an_everyday_abbreviation_is_not_repaired_into_a_knowledge_word():
+    m = Matcher([entry("spip", "bpkp membina spip"), entry("bpk", "opini bpk")],
+                load_normalizer(ROOT / "knowledge"))
+    # "bpkb" (a vehicle document) is one letter from "bpkp"; the lexicon lists it as a word.
+    assert m.analyze("cara balik nama bpkb").tokens[-1] == "bpkb"
+    assert m.analyze("bpkp itu apa").tokens[0] == "bpkp"
