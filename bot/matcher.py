@@ -57,7 +57,8 @@ class Params:
 
     The channel weights come from the ``tune`` split. Whether to answer is a logistic model
     over ``FEATURES`` (``python -m bench.fit`` refits it on the tuning splits that no phrasing
-    was written from) giving the probability that the best entry is right. The bot answers
+    was written from) giving the probability that the best entry is right (for a question
+    outside the bot's scope, right means a redirect entry that says where to ask). The bot answers
     when that probability is at least ``answer_p``: with a right answer worth +1, a wrong one
     -5 and a list of choices +0.5, answering pays only above 5.5/6.
     """
@@ -70,21 +71,20 @@ class Params:
     slot_penalty: float = 0.6
     # intercept, then one coefficient per name in FEATURES
     confidence: tuple[float, ...] = (
-        -9.380, 3.364, 4.127, -1.473, 1.625, 1.361, 1.483, 1.740, -0.484, 0.003, -0.395, 1.700,
-        0.599,
+        -5.275, 2.182, 3.454, -0.538, 1.297, 0.922, 0.203, 1.120, 0.099, 0.787, -0.063, 1.230,
+        0.902,
     )
     answer_p: float = 5.5 / 6
     # Below answer_p, choices are offered when the best entry still has this chance of being
-    # right. On tune2b to tune5, 0.4 offered choices holding the right entry for 160 of the
-    # unanswered in-scope questions and choices for 24 of 200 out-of-scope ones; 0.3 gave
-    # 168 and 30, the raw score floor it replaced (0.51) 164 and 32.
-    suggest_p: float = 0.4
+    # right. On all six tuning splits, 0.6 offered choices holding the right entry for 150
+    # unanswered in-scope questions and choices for 24 of 274 out-of-scope ones, about as many
+    # as before the BPK/SPIP and KIPP/SPBE redirects and the refit; 0.5 gave 160 and 29.
+    suggest_p: float = 0.6
     suggest_within: float = 0.12
     # No choices when more than this share of the question's weight is in words the KB never
-    # uses. The confidence model weighs unknown words already; on tune2b to tune5, 0.6 rather
-    # than 0.4 gave choices holding the right entry to 9 more in-scope questions that had been
-    # refused, one more without it, and none more to out-of-scope ones.
-    max_unknown: float = 0.6
+    # uses: 0.6 would give 6 more in-scope questions the right choices but 5 more
+    # out-of-scope ones choices too.
+    max_unknown: float = 0.4
     max_suggestions: int = 3
     vote_docs: int = 10  # the best-matching phrasings that vote for their entries
     # The naive Bayes channel, chosen by cross-validation on tune2b to tune5: 0.2 and 1.0 put
@@ -643,6 +643,10 @@ class Matcher:
         if sure >= p.answer_p:
             return Decision("answer", ranked, known, sure)
         if sure >= p.suggest_p and features[_UNKNOWN] <= p.max_unknown:
+            if ranked[0].entry.is_redirect:
+                # A redirect states no fact about ZI, only where such questions are asked; a
+                # list of choices headed by "outside this bot" helps less than saying so.
+                return Decision("answer", ranked, known, sure)
             return Decision("suggest", ranked, known, sure)
         return Decision("none", ranked, known, sure)
 

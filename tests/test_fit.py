@@ -2,7 +2,8 @@
 
 import random
 
-from bench.fit import Example, fit
+from bench.fit import Example, example, fit
+from bot.evaluate import Case
 from bot.matcher import probability as predict
 
 
@@ -19,8 +20,18 @@ def test_fit_learns_which_side_of_a_boundary_is_right():
     assert abs(predict(model, (0.95, 0.0)) - predict(model, (0.95, 1.0))) < 0.1
 
 
-def test_out_of_scope_questions_count_as_wrong():
-    rows = [Example((1.0,), right=True, in_scope=False) for _ in range(50)]
+def test_the_model_learns_right_and_wrong_whatever_the_scope():
+    rows = [Example((1.0,), right=False, in_scope=False) for _ in range(50)]
     rows += [Example((0.0,), right=True, in_scope=True) for _ in range(50)]
     model = fit(rows, iters=500)
     assert predict(model, (1.0,)) < 0.5 < predict(model, (0.0,))
+
+
+def test_an_out_of_scope_question_is_rightly_matched_only_by_a_redirect(shared_brain):
+    matcher = shared_brain.matcher
+    redirected = example(matcher, Case("t", "OOS", "pendaftaran cpns kapan dibuka"))
+    assert redirected.right and not redirected.in_scope
+    answered = example(matcher, Case("t", "OOS", "minta contoh spanduk pencanangan zi"))
+    assert not answered.right
+    assert example(matcher, Case("t", "zi-definisi", "zona integritas itu apa")).right
+    assert example(matcher, Case("t", "OOS", "resep rendang")) is None

@@ -7,7 +7,7 @@ import pytest
 
 from bot.app import load_normalizer
 from bot.kb import Entry
-from bot.matcher import Matcher, _sentences
+from bot.matcher import Matcher, Params, _sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -130,3 +130,15 @@ def test_an_everyday_abbreviation_is_not_repaired_into_a_knowledge_word():
     # "bpkb" (a vehicle document) is one letter from "bpkp"; the lexicon lists it as a word.
     assert m.analyze("cara balik nama bpkb").tokens[-1] == "bpkb"
     assert m.analyze("bpkp itu apa").tokens[0] == "bpkp"
+
+
+def test_a_redirect_is_given_where_choices_would_be_offered():
+    redirect = Entry("pengalihan-cpns", "CPNS", ("daftar cpns dimana", "seleksi cpns kapan"),
+                     "Di luar cakupan.", ("BKN",), (), "pengalihan", "test.yaml")
+    entries = [entry("zi", "apa itu zona integritas", "zona integritas itu apa"), redirect]
+    # Every question falls between the two thresholds: no answer is sure enough.
+    unsure = Params(answer_p=1.0, suggest_p=0.0)
+    m = Matcher(entries, load_normalizer(ROOT / "knowledge"), unsure)
+    decision = m.decide("daftar cpns dimana ya")
+    assert (decision.action, decision.best.entry.id) == ("answer", "pengalihan-cpns")
+    assert m.decide("zona integritas itu apa sih").action == "suggest"
