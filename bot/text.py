@@ -377,6 +377,10 @@ class TypoFixer:
             return ()
         distance = {w: OSA.distance(token, w) for w in near}
         best = min(distance.values())
+        if best > max(1, len(token) // 4):
+            # Many slips in a short word make another word, not a typo ("pencangan" is three
+            # edits from "penerbangan", two from "pencanangan").
+            return ()
         tied = sorted(w for w, d in distance.items() if d == best)
         if len(token) <= 5 and len(tied) > 1:
             # A short word one letter from several others is often an abbreviation of its

@@ -192,6 +192,15 @@ def test_one_unknown_word_does_not_turn_a_close_question_away(shared_brain):
     assert "cara-cek-unit" in offered
 
 
+@pytest.mark.parametrize("text", [
+    "pencangan zi itu apa",  # three slips from a unit word, two from a KB word
+])
+def test_a_knowledge_question_is_not_taken_for_a_unit_name(shared_brain, text):
+    reply = shared_brain.ask(text)
+    offered = [reply.id] if reply.kind == "answer" else [c.id for c in reply.suggestions]
+    assert not any(str(i).isdigit() for i in offered), offered
+
+
 def test_json_contract(shared_brain):
     reply = shared_brain.ask("apa itu wbk")
     data = reply.as_json(render.plain(reply))
