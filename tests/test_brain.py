@@ -193,6 +193,7 @@ def test_one_unknown_word_does_not_turn_a_close_question_away(shared_brain):
 
 
 @pytest.mark.parametrize("text", [
+    "apakah menuju wbk dan wbk itu sama",  # "sama" is also a village's name
     "pencangan zi itu apa",  # three slips from a unit word, two from a KB word
 ])
 def test_a_knowledge_question_is_not_taken_for_a_unit_name(shared_brain, text):
