@@ -635,20 +635,34 @@ class Matcher:
             return Decision("none", (), False)
         known = self.has_known_content(q)
         ranked = tuple(self.score(q))
-        if not known or not ranked:
-            # "hasil mu vs liverpool": no word the knowledge base knows.
+        if not ranked:
             return Decision("none", ranked, known)
-        features = self.features(q, ranked)
-        sure = self.confidence(features)
-        if sure >= p.answer_p:
-            return Decision("answer", ranked, known, sure)
-        if sure >= p.suggest_p and features[_UNKNOWN] <= p.max_unknown:
-            if ranked[0].entry.is_redirect:
-                # A redirect states no fact about ZI, only where such questions are asked; a
-                # list of choices headed by "outside this bot" helps less than saying so.
+        sure = 0.0
+        # Without a word beyond question words and intents ("hasil mu vs liverpool"), the
+        # model is not asked.
+        if known:
+            features = self.features(q, ranked)
+            sure = self.confidence(features)
+            if sure >= p.answer_p:
                 return Decision("answer", ranked, known, sure)
+            if sure >= p.suggest_p and features[_UNKNOWN] <= p.max_unknown:
+                if ranked[0].entry.is_redirect:
+                    # A redirect states no fact about ZI, only where such questions are
+                    # asked; a list of choices headed by "outside this bot" helps less than
+                    # saying so.
+                    return Decision("answer", ranked, known, sure)
+                return Decision("suggest", ranked, known, sure)
+        if self._vague(q):
+            # "nilai minimal", "syarat": a topic without the question. No one entry is likely,
+            # but the closest ones are what the user is looking for.
             return Decision("suggest", ranked, known, sure)
         return Decision("none", ranked, known, sure)
+
+    def _vague(self, q: _Analyzed) -> bool:
+        """At most two words, no question word, and each a word the knowledge base uses."""
+        words = [s for s in q.stems if s not in self._qwords]
+        return (len(words) == len(q.stems) and 0 < len(words) <= 2
+                and all(s in self.kb_stems for s in words))
 
     def suggestions(self, decision: Decision) -> list[Scored]:
         p = self.params
