@@ -412,4 +412,8 @@ class TypoFixer:
             if len(nearest) == 1 and OSA.distance(token, nearest[0]) == 1:
                 return nearest[0], found[0][1]
             return token, 100.0
+        if OSA.distance(token, found[0][0]) > max(1, len(token) // 4):
+            # Many slips in a short word make another word, not a typo ("menarik" is two
+            # edits from "mencari").
+            return token, 100.0
         return found[0][0], found[0][1]

@@ -39,3 +39,11 @@ def test_a_swapped_pair_of_letters_breaks_a_tie_between_repairs():
     assert fixer.fix("pengusualn") == "pengusulan"
     # Two words equally near under either measure stay a tie: the word is left alone.
     assert TypoFixer({"kantor", "kontor"}).fix("kentor") == "kentor"
+
+
+def test_a_word_many_slips_from_any_other_is_not_repaired():
+    from bot.text import TypoFixer
+
+    fixer = TypoFixer({"mencari", "kepanjangan"})
+    assert fixer.fix("menarik") == "menarik"  # two edits in seven letters: another word
+    assert fixer.fix("kepanjngan") == "kepanjangan"  # one slip in ten letters
