@@ -154,7 +154,9 @@ class Brain:
 
     def _smalltalk(self, text: str) -> Reply | None:
         lex = self.normalizer.lexicon
-        tokens = [t for t in self.normalizer.tokens(text) if t not in lex.stopwords]
+        # "permisi" is a filler to the matcher but a greeting here.
+        tokens = [t for t in self.normalizer.tokens(text)
+                  if t not in lex.stopwords or t in lex.greetings or t in lex.thanks]
         if not tokens:
             # Only particles ("ok", "sip"): a polite nudge, not an error.
             return Reply("smalltalk", texts.SMALLTALK_GREETING, score=1.0)

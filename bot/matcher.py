@@ -659,10 +659,14 @@ class Matcher:
         return Decision("none", ranked, known, sure)
 
     def _vague(self, q: _Analyzed) -> bool:
-        """At most two words, no question word, and each a word the knowledge base uses."""
+        """At most two words, no question word, each a word the knowledge base uses, one of
+        them a topic: used by at most a third of the entries ("bisa" alone names none)."""
         words = [s for s in q.stems if s not in self._qwords]
-        return (len(words) == len(q.stems) and 0 < len(words) <= 2
-                and all(s in self.kb_stems for s in words))
+        if len(words) != len(q.stems) or not 0 < len(words) <= 2:
+            return False
+        topical = math.log((len(self.entries) + 1) / (len(self.entries) / 3 + 0.5))
+        return (all(s in self.kb_stems for s in words)
+                and any(self.idf[s] >= topical for s in words))
 
     def suggestions(self, decision: Decision) -> list[Scored]:
         p = self.params

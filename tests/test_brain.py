@@ -43,12 +43,14 @@ def test_out_of_scope_is_refused_politely(shared_brain):
 
 @pytest.mark.parametrize("text", ["halo", "makasih kak", "selamat pagi min",
                                   "makasih banyak kak infonya", "selamat siang, ada orang?",
-                                  "mksh min", "waalaikumsalam, makasih udah dibantu"])
+                                  "mksh min", "waalaikumsalam, makasih udah dibantu",
+                                  "thanks a lot", "permisi kak, mau nanya2 boleh?"])
 def test_smalltalk(shared_brain, text):
     assert shared_brain.ask(text).kind == "smalltalk"
 
 
-@pytest.mark.parametrize("text", ["makasih, tapi syarat wbk apa?", "banyak", "ada orang?"])
+@pytest.mark.parametrize("text", ["makasih, tapi syarat wbk apa?", "banyak", "ada orang?",
+                                  "bisa?", "permisi, apa itu wbk"])
 def test_courtesy_words_alone_or_around_a_question_are_not_smalltalk(shared_brain, text):
     assert shared_brain.ask(text).kind != "smalltalk"
 
@@ -173,6 +175,12 @@ def test_list_by_instansi_predicate_and_year(shared_brain):
 def test_check_command_never_answers_from_the_knowledge_base(shared_brain):
     assert shared_brain.check("apa itu wbk").kind == "not_found"
     assert shared_brain.check("").kind == "fallback"
+
+
+@pytest.mark.parametrize("text", ["min udh makan blm", "bisa"])
+def test_everyday_words_get_no_knowledge_choices(shared_brain, text):
+    # "makan" is not a slip for "makna"; "bisa" alone names no topic.
+    assert shared_brain.ask(text).kind == "fallback"
 
 
 def test_suggestions_offer_choices_and_a_choice_answers(shared_brain):
