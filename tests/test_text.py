@@ -47,3 +47,16 @@ def test_a_word_many_slips_from_any_other_is_not_repaired():
     fixer = TypoFixer({"mencari", "kepanjangan"})
     assert fixer.fix("menarik") == "menarik"  # two edits in seven letters: another word
     assert fixer.fix("kepanjngan") == "kepanjangan"  # one slip in ten letters
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        ("perbedaan wbk dan wbbm dari segi syarat", ["beda", "wbk", "wbbm", "syarat"]),
+        ("cara cek status via bot", ["cara", "cek", "predikat"]),
+        ("landasan pembangunan zi", ["aturan", "bangun", "zi"]),
+        ("requirements to nominate a unit", ["syarat", "usul", "a", "unit"]),
+    ],
+)
+def test_fillers_and_synonyms_around_a_question(normalizer, text, content):
+    assert normalizer.content(normalizer.tokens(text)) == content
