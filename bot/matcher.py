@@ -197,6 +197,42 @@ def _split_slots(slots: Iterable[str]) -> tuple[frozenset[str], frozenset[str]]:
     return predicates, slots - predicates
 
 
+def _postings(keys_per_item: Iterable[Iterable[str]]) -> dict[str, np.ndarray]:
+    """Key → the positions of the items that hold it, ascending."""
+    found: dict[str, list[int]] = {}
+    for position, keys in enumerate(keys_per_item):
+        for key in keys:
+            found.setdefault(key, []).append(position)
+    return {key: np.array(at, dtype=np.intp) for key, at in found.items()}
+
+
+@dataclass(frozen=True)
+class _SlotIndex:
+    """Which items (phrasings, or entries) name each predicate or year."""
+
+    size: int
+    named_by: dict[str, np.ndarray]  # slot → positions of the items that name it
+    has: tuple[np.ndarray, np.ndarray]  # per kind (predicates, years): items naming any
+
+    @classmethod
+    def of(cls, slots_per_item: list[frozenset[str]]) -> _SlotIndex:
+        kinds = [_split_slots(slots) for slots in slots_per_item]
+        has = tuple(np.array([bool(k[kind]) for k in kinds], dtype=bool) for kind in range(2))
+        return cls(len(slots_per_item), _postings(slots_per_item), has)
+
+    def disagree(self, asked: tuple[frozenset[str], frozenset[str]]) -> np.ndarray:
+        """The items whose predicates, or years, all differ from the ones asked."""
+        out = np.zeros(self.size, dtype=bool)
+        for kind, slots in enumerate(asked):
+            if slots:
+                agrees = np.zeros(self.size, dtype=bool)
+                for slot in slots:
+                    if (at := self.named_by.get(slot)) is not None:
+                        agrees[at] = True
+                out |= self.has[kind] & ~agrees
+        return out
+
+
 def _spread(at: list[np.ndarray], amounts: list[float], n: int) -> np.ndarray:
     """Per entry, the sum of the amounts whose postings list it, in the order given."""
     if not at:
@@ -327,13 +363,9 @@ class Matcher:
                 docs.append(_Doc(index, self._fuzzy_text(toks), stems, 0.0))
         # Each phrasing's own slots, for its vote: a phrasing about WBK (or 2018) is no
         # evidence for a question about WBBM (or 2020), even in an entry that has both.
-        slot_docs: dict[str, list[int]] = {}
-        for j, slots in enumerate(doc_slots):
-            for slot in slots:
-                slot_docs.setdefault(slot, []).append(j)
-        self._slot_docs = {slot: np.array(d, dtype=np.intp) for slot, d in slot_docs.items()}
-        self._has_predicate = np.array([bool(slots & _PREDICATES) for slots in doc_slots])
-        self._has_year = np.array([bool(slots - _PREDICATES) for slots in doc_slots])
+        self._doc_slots = _SlotIndex.of(doc_slots)
+        # Predicates and years are kept apart: each kind must agree on its own.
+        self._entry_slots = _SlotIndex.of([frozenset(slots) for slots in entry_slots])
         df = Counter(s for stems in entry_stems for s in stems)
         n = len(entries)
         self.idf = {s: math.log((n + 1) / (c + 0.5)) for s, c in df.items()}
@@ -351,43 +383,24 @@ class Matcher:
             )
             for e in entries
         ]
-        # Predicates and years are kept apart: each kind must agree on its own.
-        entry_kinds = [_split_slots(s) for s in entry_slots]
         self.kb_stems = frozenset(df)
         # An answer word counts as "about the knowledge base" only when few answers use it:
         # "sekarang" or "cara" appear everywhere and say nothing about the topic.
         answer_df = Counter(s for stems in self.answer_stems for s in stems)
         self.known_stems = self.kb_stems | {s for s, c in answer_df.items() if c <= 3}
         self.doc_weight = {s: self._weight(s) for s in self.kb_stems}
-        stem_docs: dict[str, list[int]] = {}
-        for i, doc in enumerate(docs):
+        for doc in docs:
             # fsum: exact, so the mass does not depend on the order a set hands out its stems.
             doc.mass = math.fsum(self.doc_weight[s] for s in doc.stems) or 1.0
-            for stem in doc.stems:
-                stem_docs.setdefault(stem, []).append(i)
-        self.stem_docs = {s: np.array(d, dtype=np.intp) for s, d in stem_docs.items()}
+        self.stem_docs = _postings(doc.stems for doc in docs)
         self.bayes = self._bayes_table(docs, len(entries))
         self.doc_texts = [doc.sorted_text for doc in docs]
         self.doc_entry = np.array([doc.entry_index for doc in docs], dtype=np.intp)
         self.doc_mass = np.array([doc.mass for doc in docs])
         # The docs of an entry are consecutive (title, then phrasings): where each begins.
         self.entry_starts = np.searchsorted(self.doc_entry, np.arange(len(entries)))
-        stem_entries: dict[str, list[int]] = {}
-        answer_entries: dict[str, list[int]] = {}
-        for index in range(len(entries)):
-            for stem in self.entry_stems[index]:
-                stem_entries.setdefault(stem, []).append(index)
-            for stem in self.answer_stems[index]:
-                answer_entries.setdefault(stem, []).append(index)
-        self.stem_entries = {s: np.array(e, dtype=np.intp) for s, e in stem_entries.items()}
-        self.answer_entries = {s: np.array(e, dtype=np.intp) for s, e in answer_entries.items()}
-        # Per slot value, the entries that have it; per kind, the entries with any.
-        self._entry_has = tuple(np.array([bool(kinds[k]) for kinds in entry_kinds])
-                                for k in range(2))
-        self._entry_slot = {
-            slot: np.array([slot in kinds[0] | kinds[1] for kinds in entry_kinds])
-            for slot in set().union(*entry_slots)
-        }
+        self.stem_entries = _postings(self.entry_stems)
+        self.answer_entries = _postings(self.answer_stems)
 
     def _repair_phrasings(
         self, phrase_tokens: list[list[str]], answer_vocab: set[str], phrase_words: set[str]
@@ -565,14 +578,7 @@ class Matcher:
         ballot = value
         if q.slots:
             ballot = value.copy()
-            for asked, has in zip(query_slots, (self._has_predicate, self._has_year),
-                                  strict=True):
-                if asked:
-                    agrees = np.zeros(len(value), dtype=bool)
-                    for slot in asked:
-                        if (docs_with := self._slot_docs.get(slot)) is not None:
-                            agrees[docs_with] = True
-                    ballot[has & ~agrees] = 0.0
+            ballot[self._doc_slots.disagree(query_slots)] = 0.0
         k = min(p.vote_docs, len(ballot))
         top = np.argpartition(-ballot, k - 1)[:k]
         top_mass = float(ballot[top].sum()) or 1.0
@@ -586,24 +592,12 @@ class Matcher:
         bayes /= bayes.sum()
         score = best + p.w_bayes * bayes + (p.w_cover * cover + p.w_answer * answer) / total
         if q.slots:
-            score[self._slot_conflicts(query_slots)] *= p.slot_penalty
+            score[self._entry_slots.disagree(query_slots)] *= p.slot_penalty
         shares = (cover / total).tolist()
         values = score.tolist()
         entries = self.entries
         return [Scored(entries[i], values[i], best_fit[i], best_fz[i], shares[i], votes[i])
                 for i in np.argsort(-score, kind="stable").tolist()]
-
-    def _slot_conflicts(self, asked: tuple[frozenset[str], frozenset[str]]) -> np.ndarray:
-        """The entries whose predicates, or years, all differ from the ones asked."""
-        conflict = np.zeros(len(self.entries), dtype=bool)
-        for kind, slots in enumerate(asked):
-            if slots:
-                agrees = np.zeros(len(self.entries), dtype=bool)
-                for slot in slots:
-                    if (has := self._entry_slot.get(slot)) is not None:
-                        agrees |= has
-                conflict |= self._entry_has[kind] & ~agrees
-        return conflict
 
     def features(self, q: _Analyzed, ranked: tuple[Scored, ...]) -> tuple[float, ...]:
         """The confidence model's inputs (``FEATURES``) for the best entry and its runner-up."""
