@@ -75,7 +75,7 @@ class Brain:
         self.kb_vocabulary = self.matcher.known
         lex = self.normalizer.lexicon
         # Chat words that are also some village's name ("sama", "ada") name no place.
-        self._everyday = lex.stopwords | lex.question_words | set(lex.slang.values())
+        self._chat_words = lex.stopwords | lex.question_words | set(lex.slang.values())
 
     @property
     def unit_ids(self) -> dict[str, str]:
@@ -127,7 +127,7 @@ class Brain:
         # word the knowledge base uses ("statistik wbk 2020") does not make one.
         places = self.normalizer.lexicon.places
         unit_words = bool(lookup.choices) and (
-            bool(names) or any(t in places and t not in self._everyday for t in lookup.query))
+            bool(names) or any(t in places and t not in self._chat_words for t in lookup.query))
         if decision.action == "answer" and not (unit_words and lookup.status):
             return self.entry_reply(decision.ranked[0].entry, decision.confidence)
         if listing == "implicit":

@@ -170,8 +170,8 @@ class Lexicon:
     places: dict[str, int] = field(default_factory=dict)
     unit_levels: dict[str, int] = field(default_factory=dict)
     unit_common_types: frozenset[str] = frozenset()
-    # Everyday abbreviations one letter from a knowledge-base word ("bpkb", "bpkp"): real
-    # words, never repaired into that word.
+    # Everyday words and abbreviations a slip from a knowledge-base word ("bpkb" next to
+    # "bpkp", "makan" next to "makna"): real words, never repaired into that word.
     everyday: frozenset[str] = frozenset()
     digest: str = ""  # of the lexicon file: stored unit keys made with another are redone
 
@@ -331,6 +331,13 @@ class Stemmer:
         return candidates[-1] if len(candidates[-1]) >= 4 else word
 
 
+def _max_slips(token: str) -> int:
+    """Edits a typo may be from its word: one per four letters, at least one. More make
+    another word ("menarik" is two edits from "mencari", "pencangan" three from
+    "penerbangan")."""
+    return max(1, len(token) // 4)
+
+
 class TypoFixer:
     """Maps a token outside the vocabulary to its nearest vocabulary token, when close enough.
 
@@ -377,9 +384,7 @@ class TypoFixer:
             return ()
         distance = {w: OSA.distance(token, w) for w in near}
         best = min(distance.values())
-        if best > max(1, len(token) // 4):
-            # Many slips in a short word make another word, not a typo ("pencangan" is three
-            # edits from "penerbangan", two from "pencanangan").
+        if best > _max_slips(token):
             return ()
         tied = sorted(w for w, d in distance.items() if d == best)
         if len(token) <= 5 and len(tied) > 1:
@@ -412,8 +417,6 @@ class TypoFixer:
             if len(nearest) == 1 and OSA.distance(token, nearest[0]) == 1:
                 return nearest[0], found[0][1]
             return token, 100.0
-        if OSA.distance(token, found[0][0]) > max(1, len(token) // 4):
-            # Many slips in a short word make another word, not a typo ("menarik" is two
-            # edits from "mencari").
+        if OSA.distance(token, found[0][0]) > _max_slips(token):
             return token, 100.0
         return found[0][0], found[0][1]
