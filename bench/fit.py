@@ -1,14 +1,16 @@
-"""Refit the matcher's confidence model: ``python -m bench.fit [SPLIT,...]``.
+"""Refit the matcher's confidence model: ``python -m bench.fit [--write] [SPLIT,...]``.
 
-The model says how likely the best-scored entry is the right answer. It is fitted on the
-tuning splits that no phrasing was written from (``tune2b`` to ``tune5`` by default): on
+The model (``bot.confidence``) says how likely the best-scored entry is the right answer. It is
+fitted on the tuning splits that no phrasing was written from (``tune2b`` to ``tune6`` by
+default): on
 the splits the curators wrote phrasings for, every question matches a phrasing almost word
 for word, and a model fitted there would be sure of everything. An out-of-scope question
 counts as right only when its best entry is a redirect, which refuses politely and says where
 to ask (as `zibot eval` counts it). The held-out split is never read here.
 
-It prints a five-fold cross-validated estimate of what the answer rule would do, then the
-``confidence`` tuple to paste into ``bot.matcher.Params``.
+It prints a five-fold cross-validated estimate of what the answer and choice rules would do
+with a model fitted without the questions they are tried on; ``--write`` then fits on every
+question and writes ``bot/confidence.json``.
 """
 
 from __future__ import annotations
@@ -20,15 +22,17 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from bot.app import build_brain
+from bot.confidence import MODEL_PATH, ConfidenceModel, Tree, sigmoid
 from bot.config import Settings
 from bot.evaluate import Case, read_cases
-from bot.matcher import FEATURES, Matcher, probability, sigmoid
+from bot.matcher import _UNKNOWN, FEATURES, Matcher, Params
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = ROOT / "tests" / "data" / "kb_questions.tsv"
-DEFAULT_SPLITS = ("tune2b", "tune3", "tune4", "tune5")
-L2 = 0.01
+DEFAULT_SPLITS = ("tune2b", "tune3", "tune4", "tune5", "tune6")
 
 
 @dataclass
@@ -38,6 +42,8 @@ class Example:
     # a redirect entry, which refuses politely and says where to ask (as `zibot eval` counts).
     right: bool
     in_scope: bool
+    redirect: bool = False  # the best entry is a redirect, given outright over choices
+    split: str = ""
 
 
 def example(matcher: Matcher, case: Case) -> Example | None:
@@ -53,6 +59,8 @@ def example(matcher: Matcher, case: Case) -> Example | None:
         matcher.features(q, tuple(ranked)),
         best.id in case.gold.split("|") if in_scope else best.is_redirect,
         in_scope,
+        best.is_redirect,
+        case.split,
     )
 
 
@@ -66,60 +74,180 @@ def examples(matcher: Matcher, splits: tuple[str, ...]) -> list[Example]:
     return out
 
 
-def fit(rows: list[Example], iters: int = 2000, rate: float = 0.5) -> tuple[float, ...]:
-    """L2-regularized logistic regression by gradient descent, on standardized features.
+def fit(rows: list[Example], names: tuple[str, ...] = FEATURES, **trees) -> ConfidenceModel:
+    """Both halves of the confidence model on the same questions; ``trees``: see ``fit_trees``."""
+    x = np.array([r.features for r in rows], dtype=np.float64)
+    y = np.array([1.0 if r.right else 0.0 for r in rows])
+    if x.shape[1] != len(names):
+        raise ValueError(f"{x.shape[1]} features per row, {len(names)} names")
+    return ConfidenceModel(names, fit_linear(x, y), *fit_trees(x, y, **trees))
 
-    Returns the intercept and coefficients on the raw features.
-    """
-    dims = len(rows[0].features)
-    n = len(rows)
-    mean = [sum(r.features[j] for r in rows) / n for j in range(dims)]
-    spread = [
-        max(1e-6, math.sqrt(sum((r.features[j] - mean[j]) ** 2 for r in rows) / n))
-        for j in range(dims)
-    ]
-    z = [[(r.features[j] - mean[j]) / spread[j] for j in range(dims)] for r in rows]
-    y = [1.0 if r.right else 0.0 for r in rows]
-    w = [0.0] * dims
+
+def fit_linear(x: np.ndarray, y: np.ndarray, iters: int = 2000, rate: float = 0.5,
+               l2: float = 0.01) -> tuple[float, ...]:
+    """L2-regularized logistic regression by gradient descent on standardized features.
+
+    Returns the intercept and the weights on the raw features."""
+    mean = x.mean(axis=0)
+    spread = np.maximum(x.std(axis=0), 1e-6)
+    z = (x - mean) / spread
+    w = np.zeros(x.shape[1])
     b = 0.0
     for _ in range(iters):
-        gw = [0.0] * dims
-        gb = 0.0
-        for zi, yi in zip(z, y, strict=True):
-            s = b + sum(wj * zj for wj, zj in zip(w, zi, strict=True))
-            err = sigmoid(s) - yi
-            gb += err
-            for j in range(dims):
-                gw[j] += err * zi[j]
-        w = [wj - rate * (g / n + L2 * wj) for wj, g in zip(w, gw, strict=True)]
-        b -= rate * gb / n
-    coefs = [wj / sj for wj, sj in zip(w, spread, strict=True)]
-    intercept = b - sum(c * m for c, m in zip(coefs, mean, strict=True))
-    return (intercept, *coefs)
+        err = 1.0 / (1.0 + np.exp(-(z @ w + b))) - y
+        w -= rate * (z.T @ err / len(y) + l2 * w)
+        b -= rate * float(err.mean())
+    weights = w / spread
+    return (round(b - float(weights @ mean), 9), *(round(float(v), 9) for v in weights))
 
 
-def cross_validate(rows: list[Example], threshold: float, folds: int = 5) -> str:
+def fit_trees(x: np.ndarray, y: np.ndarray, *, rounds: int = 300, rate: float = 0.03,
+              depth: int = 3, min_leaf: int = 20, l2: float = 1.0,
+              bins: int = 64) -> tuple[float, tuple[Tree, ...]]:
+    """Gradient-boosted trees for the log loss, grown by Newton steps (as XGBoost does).
+
+    Each round fits a tree of at most ``depth`` levels to the current errors; a split must
+    leave ``min_leaf`` questions on each side, and ``l2`` shrinks every leaf towards zero. A
+    feature is cut only between its quantiles (``bins`` of them), which is plenty for a
+    thousand questions and keeps the fit to a second. Returns the base log-odds and the trees.
+    """
+    n, dims = x.shape
+    cuts = []
+    for j in range(dims):
+        values = np.unique(x[:, j])
+        if len(values) > bins:
+            values = np.unique(np.quantile(x[:, j], np.linspace(0.0, 1.0, bins + 1)))
+        # Rounded before use, so the saved thresholds send every row where the fit did.
+        cuts.append(np.unique(np.round((values[:-1] + values[1:]) / 2, 6)))
+    # A row's code for feature j is how many cuts lie below its value: "code <= k" is
+    # "value <= cuts[j][k]".
+    codes = np.stack([np.searchsorted(cuts[j], x[:, j], side="left") for j in range(dims)],
+                     axis=1)
+    share = min(max(float(y.mean()), 1e-6), 1 - 1e-6)
+    base = math.log(share / (1 - share))
+    raw = np.full(n, base)
+    trees = []
+    for _ in range(rounds):
+        p = 1.0 / (1.0 + np.exp(-raw))
+        tree = _grow(codes, cuts, p - y, p * (1 - p), depth, min_leaf, l2, rate)
+        trees.append(tree)
+        raw += np.array([tree.leaf(row) for row in x.tolist()])
+    return base, tuple(trees)
+
+
+def _grow(codes: np.ndarray, cuts: list[np.ndarray], g: np.ndarray, h: np.ndarray, depth: int,
+          min_leaf: int, l2: float, rate: float) -> Tree:
+    feature: list[int] = []
+    threshold: list[float] = []
+    left: list[int] = []
+    right: list[int] = []
+    value: list[float] = []
+
+    def node(rows: np.ndarray, level: int) -> int:
+        at = len(feature)
+        for column in (feature, left, right):
+            column.append(-1)
+        threshold.append(0.0)
+        value.append(0.0)
+        g_all, h_all = float(g[rows].sum()), float(h[rows].sum())
+        best = None
+        if level < depth and len(rows) >= 2 * min_leaf:
+            parent = g_all * g_all / (h_all + l2)
+            for j, cut in enumerate(cuts):
+                code = codes[rows, j]
+                slots = len(cut) + 1
+                g_left = np.cumsum(np.bincount(code, weights=g[rows], minlength=slots))[:-1]
+                h_left = np.cumsum(np.bincount(code, weights=h[rows], minlength=slots))[:-1]
+                n_left = np.cumsum(np.bincount(code, minlength=slots))[:-1]
+                allowed = (n_left >= min_leaf) & (len(rows) - n_left >= min_leaf)
+                if not allowed.any():
+                    continue
+                gain = (g_left**2 / (h_left + l2)
+                        + (g_all - g_left) ** 2 / (h_all - h_left + l2) - parent)
+                gain[~allowed] = -np.inf
+                k = int(np.argmax(gain))
+                if gain[k] > 1e-9 and (best is None or gain[k] > best[0]):
+                    best = (float(gain[k]), j, k)
+        if best is None:
+            value[at] = round(-g_all / (h_all + l2) * rate, 7)
+            return at
+        _, j, k = best
+        feature[at], threshold[at] = j, float(cuts[j][k])
+        goes_left = codes[rows, j] <= k
+        left[at] = node(rows[goes_left], level + 1)
+        right[at] = node(rows[~goes_left], level + 1)
+        return at
+
+    node(np.arange(len(g)), 0)
+    return Tree(tuple(feature), tuple(threshold), tuple(left), tuple(right), tuple(value))
+
+
+@dataclass
+class Tally:
+    right: int = 0
+    wrong: int = 0
+    redirected: int = 0
+    choices_in_scope: int = 0
+    choices_out_of_scope: int = 0
+
+    def add(self, row: Example, p: float, params: Params) -> None:
+        if p >= params.answer_p:
+            if not row.right:
+                self.wrong += 1
+            elif row.in_scope:
+                self.right += 1
+            else:
+                self.redirected += 1
+        elif (p >= params.suggest_p and row.features[_UNKNOWN] <= params.max_unknown
+              and not row.redirect):
+            if row.in_scope:
+                self.choices_in_scope += row.right
+            else:
+                self.choices_out_of_scope += 1
+
+
+def _tallies(rows: list[Example], folds: list[list[int]], params: Params) -> dict[str, Tally]:
+    """Each fold is left out of one fit and tried on it; the halves are tallied alone too."""
+    tallies = {"logistic alone": Tally(), "trees alone": Tally(), "both (shipped)": Tally()}
+    for test in folds:
+        left_out = set(test)
+        model = fit([r for i, r in enumerate(rows) if i not in left_out])
+        for i in test:
+            x = rows[i].features
+            linear, trees = model.linear_log_odds(x), model.tree_log_odds(x)
+            for tally, z in zip(tallies.values(), (linear, trees, (linear + trees) / 2),
+                                strict=True):
+                tally.add(rows[i], sigmoid(z), params)
+    return tallies
+
+
+def cross_validate(rows: list[Example], params: Params) -> None:
+    """Two ways of leaving questions out: five random folds, and one split at a time (each
+    split has its own writer, as the held-out split does)."""
+    in_scope = sum(r.in_scope for r in rows)
+    out = len(rows) - in_scope
     order = list(range(len(rows)))
     random.Random(7).shuffle(order)
-    right = redirected = wrong = 0
-    for k in range(folds):
-        test = {i for n, i in enumerate(order) if n % folds == k}
-        model = fit([rows[i] for i in order if i not in test])
-        for i in test:
-            if probability(model, rows[i].features) >= threshold:
-                if not rows[i].right:
-                    wrong += 1
-                elif rows[i].in_scope:
-                    right += 1
-                else:
-                    redirected += 1
-    in_scope = sum(r.in_scope for r in rows)
-    return (f"answered right {right}/{in_scope} in scope ({right / in_scope:.1%}), "
-            f"answered wrong {wrong}/{len(rows)} ({wrong / len(rows):.1%}), "
-            f"out of scope redirected {redirected}/{len(rows) - in_scope}")
+    splits = sorted({r.split for r in rows})
+    ways = {
+        "5 random folds": [order[k::5] for k in range(5)],
+        "one split left out at a time": [
+            [i for i, r in enumerate(rows) if r.split == s] for s in splits],
+    }
+    for way, folds in ways.items():
+        if len(folds) < 2:
+            continue
+        print(f"{way}:")
+        for name, t in _tallies(rows, folds, params).items():
+            print(f"  {name:<15} right {t.right}/{in_scope} ({t.right / in_scope:.1%}), "
+                  f"wrong {t.wrong}/{len(rows)} ({t.wrong / len(rows):.1%}), redirected "
+                  f"{t.redirected}/{out}; choices led by the right entry {t.choices_in_scope}, "
+                  f"out of scope given choices {t.choices_out_of_scope}/{out}")
 
 
 def main(argv: list[str]) -> int:
+    write = "--write" in argv
+    argv = [a for a in argv if a != "--write"]
     splits = tuple(argv[0].split(",")) if argv else DEFAULT_SPLITS
     if "heldout" in splits:
         print("the held-out split is for measuring, not fitting")
@@ -129,16 +257,17 @@ def main(argv: list[str]) -> int:
                                      knowledge_dir=ROOT / "knowledge"))
         matcher = brain.matcher
         rows = examples(matcher, splits)
-    threshold = matcher.params.answer_p
+    params = matcher.params
     print(f"{len(rows)} questions from {', '.join(splits)} "
           f"({sum(r.in_scope for r in rows)} in scope; best entry right for "
           f"{sum(r.right and r.in_scope for r in rows)}, a redirect for "
           f"{sum(r.right and not r.in_scope for r in rows)} out of scope)")
-    print(f"5-fold cross-validation at p >= {threshold:.3f}: {cross_validate(rows, threshold)}")
-    model = fit(rows)
-    print("features:", ", ".join(("intercept", *FEATURES)))
-    values = ", ".join(f"{v:.3f}" for v in model)
-    print(f"confidence: tuple[float, ...] = (\n    {values},\n)")
+    print(f"Cross-validated, answer at p >= {params.answer_p:.3f}, choices at p >= "
+          f"{params.suggest_p:.2f}:")
+    cross_validate(rows, params)
+    if write:
+        fit(rows).save(MODEL_PATH)
+        print(f"written: {MODEL_PATH.relative_to(ROOT)}")
     return 0
 
 
