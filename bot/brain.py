@@ -76,6 +76,7 @@ class Brain:
         lex = self.normalizer.lexicon
         # Chat words that are also some village's name ("sama", "ada") name no place.
         self._chat_words = lex.stopwords | lex.question_words | set(lex.slang.values())
+        self._known_words = self.kb_vocabulary | self._chat_words | lex.greetings | lex.thanks
 
     @property
     def unit_ids(self) -> dict[str, str]:
@@ -114,7 +115,8 @@ class Brain:
         typed = bool(lookup.types - self.normalizer.lexicon.unit_common_types)
         short = len(lookup.query) <= SHORT_UNIT
         decision = None
-        if lookup.types and names and (lookup.status or (typed and short)):
+        if lookup.types and names and (lookup.status or (
+                typed and short and not self.units.topic_before_type(text, self._known_words))):
             # "polres bogor udah wbk?": a unit type and a name we do not have. A long
             # message that mentions a unit type ("saya direktur rsud, apakah rsud kami bisa
             # diusulkan wbk?") is the knowledge base's when it has an answer or choices.

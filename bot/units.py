@@ -484,6 +484,21 @@ class UnitIndex:
         out += [p for p in lists[1:2] if len(p) <= _MAX_SECOND]
         return out
 
+    def topic_before_type(self, text: str, known: frozenset[str] | set[str]) -> bool:
+        """Whether a word before the question's first unit type names a topic rather than a
+        unit: "akreditasi puskesmas paripurna", "jam besuk lapas cipinang" ask something about
+        such units, not whether one has a predicate. A word counts when no unit name, place or
+        ``known`` word (the knowledge base's, the chat's) has it."""
+        for t in self._core(text):
+            if t in self.query_types:
+                return False
+            if (t in self.vocabulary or t in self.protected or t in self.places
+                    or t in self.query_noise or t in known or _YEAR.match(t)
+                    or not t.isalpha()):
+                continue
+            return True
+        return False
+
     def lookup(self, text: str, *, limit: int = 3) -> Lookup:
         readings, status, located = self._readings(text)
         results = [self._lookup(r, status, located, limit) for r in readings]

@@ -83,6 +83,19 @@ def test_unknown_unit_is_not_found_without_a_claim(shared_brain):
     assert "WBK 20" not in reply.body
 
 
+@pytest.mark.parametrize("text", ["polres atlantis", "puskesmas atlantis"])
+def test_a_unit_type_and_an_unknown_name_is_a_unit_not_found(shared_brain, text):
+    assert shared_brain.ask(text).kind == "not_found"
+
+
+@pytest.mark.parametrize(
+    "text", ["akreditasi puskesmas paripurna syaratnya apa", "jam besuk lapas cipinang"]
+)
+def test_a_topic_named_before_the_unit_type_is_not_a_unit_question(shared_brain, text):
+    # Accreditation and visiting hours are asked of such units; no unit is looked up.
+    assert shared_brain.ask(text).kind == "fallback"
+
+
 def test_twin_is_never_answered_for_the_other(shared_brain):
     reply = shared_brain.ask("polres sumbawa udah wbk?")
     assert reply.kind == "not_found"
