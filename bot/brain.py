@@ -157,8 +157,8 @@ class Brain:
     def _smalltalk(self, text: str) -> Reply | None:
         lex = self.normalizer.lexicon
         # "permisi" is a filler to the matcher but a greeting here.
-        tokens = [t for t in self.normalizer.tokens(text)
-                  if t not in lex.stopwords or t in lex.greetings or t in lex.thanks]
+        chat = lex.greetings | lex.thanks | lex.farewells
+        tokens = [t for t in self.normalizer.tokens(text) if t not in lex.stopwords or t in chat]
         if not tokens:
             # Only particles ("ok", "sip"): a polite nudge, not an error.
             return Reply("smalltalk", texts.SMALLTALK_GREETING, score=1.0)
@@ -166,6 +166,8 @@ class Brain:
         for t in tokens:
             if t in lex.thanks:
                 kinds.add("thanks")
+            elif t in lex.farewells:
+                kinds.add("bye")
             elif t in lex.greetings:
                 kinds.add("greeting")
             elif t not in lex.question_words and t not in lex.courtesy:
@@ -173,7 +175,8 @@ class Brain:
                 return None
         if not kinds:
             return None
-        body = texts.SMALLTALK_THANKS if "thanks" in kinds else texts.SMALLTALK_GREETING
+        body = (texts.SMALLTALK_THANKS if "thanks" in kinds
+                else texts.SMALLTALK_BYE if "bye" in kinds else texts.SMALLTALK_GREETING)
         return Reply("smalltalk", body, score=1.0)
 
     # ------------------------------------------------------------ knowledge

@@ -154,6 +154,7 @@ class Lexicon:
     unit_noise: frozenset[str] = frozenset()
     greetings: frozenset[str] = frozenset()
     thanks: frozenset[str] = frozenset()
+    farewells: frozenset[str] = frozenset()
     courtesy: frozenset[str] = frozenset()
     no_stem: frozenset[str] = frozenset()
     unit_families: dict[str, str] = field(default_factory=dict)
@@ -191,6 +192,7 @@ class Lexicon:
             unit_noise=_words(data.get("unit_noise")),
             greetings=_words(data.get("greetings")),
             thanks=_words(data.get("thanks")),
+            farewells=_words(data.get("farewells")),
             courtesy=_words(data.get("courtesy")),
             no_stem=_words(data.get("no_stem")),
             unit_families=_invert(data.get("unit_families")),
@@ -229,8 +231,9 @@ class Normalizer:
         # Chat words whose last letter is doubled for emphasis ("kakk", "sihh", "dongg") are
         # read as themselves; a word the lexicon knows as it is stays.
         self._chat = (
-            lexicon.stopwords | lexicon.greetings | lexicon.thanks | lexicon.courtesy
-            | lexicon.question_words | {k for k in lexicon.slang if " " not in k}
+            lexicon.stopwords | lexicon.greetings | lexicon.thanks | lexicon.farewells
+            | lexicon.courtesy | lexicon.question_words
+            | {k for k in lexicon.slang if " " not in k}
         )
         self.tokens = lru_cache(maxsize=65536)(self._tokens)
 

@@ -44,13 +44,20 @@ def test_out_of_scope_is_refused_politely(shared_brain):
 @pytest.mark.parametrize("text", ["halo", "makasih kak", "selamat pagi min",
                                   "makasih banyak kak infonya", "selamat siang, ada orang?",
                                   "mksh min", "waalaikumsalam, makasih udah dibantu",
-                                  "thanks a lot", "permisi kak, mau nanya2 boleh?"])
+                                  "thanks a lot", "permisi kak, mau nanya2 boleh?",
+                                  "hai zibot", "wkwkwk makasih bang", "siip paham kak"])
 def test_smalltalk(shared_brain, text):
     assert shared_brain.ask(text).kind == "smalltalk"
 
 
+@pytest.mark.parametrize("text", ["bye", "dadah kak", "sampai jumpa lagi", "pamit dulu ya min"])
+def test_a_farewell_is_answered_with_one(shared_brain, text):
+    reply = shared_brain.ask(text)
+    assert (reply.kind, reply.body) == ("smalltalk", texts.SMALLTALK_BYE)
+
+
 @pytest.mark.parametrize("text", ["makasih, tapi syarat wbk apa?", "banyak", "ada orang?",
-                                  "bisa?", "permisi, apa itu wbk"])
+                                  "bisa?", "permisi, apa itu wbk", "sampai kapan?"])
 def test_courtesy_words_alone_or_around_a_question_are_not_smalltalk(shared_brain, text):
     assert shared_brain.ask(text).kind != "smalltalk"
 
