@@ -306,3 +306,17 @@ def test_admin_import_with_bad_rows_offers_no_import(brain):
 )
 def test_greetings_around_a_question(shared_brain, text, kind):
     assert shared_brain.ask(text).kind == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "entry"),
+    [
+        ("what is the minimum total score for WBK", "nilai-minimal-wbk"),
+        ("what are the six areas of change", "area-perubahan"),
+        ("when does a WBK title expire", "masa-berlaku"),
+        ("what conditions must an agency meet", "syarat-instansi"),
+    ],
+)
+def test_a_question_in_english_is_answered(shared_brain, text, entry):
+    reply = shared_brain.ask(text)
+    assert (reply.kind, reply.id) == ("answer", entry)
