@@ -32,6 +32,10 @@ from bot.matcher import _UNKNOWN, FEATURES, Matcher, Params
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = ROOT / "tests" / "data" / "kb_questions.tsv"
+# tune7 is not among them yet. Refitted with it, `zibot eval` counted 2 wrong answers on
+# tune2b to tune7 rather than 6 (on questions the model had been fitted on), but 3 fewer tune5
+# questions answered, which put tune5 under its floor in tests/test_accuracy.py; the
+# cross-validated figures were level. More labelled data should settle it.
 DEFAULT_SPLITS = ("tune2b", "tune3", "tune4", "tune5", "tune6")
 
 

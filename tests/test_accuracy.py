@@ -14,6 +14,8 @@ KB_FLOORS = {
     "tune4": (0.81, 0.01, 0.91, 1),
     "tune5": (0.78, 0.01, 0.96, 1),
     "tune6": (0.85, 0.01, 0.89, 0),
+    # Written to test out-of-scope questions close to ZI; 6 wrong answers of 305 when pinned.
+    "tune7": (0.78, 0.02, 0.88, 0),
     "heldout": (0.81, 0.01, 0.94, 0),
 }
 
