@@ -1,16 +1,16 @@
 """Refit the matcher's confidence model: ``python -m bench.fit [--write] [SPLIT,...]``.
 
-The model (``bot.confidence``) says how likely the best-scored entry is the right answer. It is
-fitted on the tuning splits that no phrasing was written from (``tune2b`` to ``tune6`` by
-default): on
-the splits the curators wrote phrasings for, every question matches a phrasing almost word
-for word, and a model fitted there would be sure of everything. An out-of-scope question
-counts as right only when its best entry is a redirect, which refuses politely and says where
-to ask (as `zibot eval` counts it). The held-out split is never read here.
+The model (``bot.confidence``) says how likely the best-scored entry is the right answer. It
+is fitted on the tuning splits that no phrasing was written from (``tune2b`` to ``tune6`` by
+default): on the splits the curators wrote phrasings for, every question matches a phrasing
+almost word for word, and a model fitted there would be sure of everything. An out-of-scope
+question counts as right only when its best entry is a redirect, which refuses politely and
+says where to ask (as `zibot eval` counts it). The held-out split is never read here.
 
-It prints a five-fold cross-validated estimate of what the answer and choice rules would do
-with a model fitted without the questions they are tried on; ``--write`` then fits on every
-question and writes ``bot/confidence.json``.
+It prints what the answer and choice rules would do with models fitted without the questions
+they are tried on (five random folds, then one split left out at a time), for the logistic
+half, the trees half and their average; ``--write`` then fits on every question and writes
+``bot/confidence.json``.
 """
 
 from __future__ import annotations

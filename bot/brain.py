@@ -76,7 +76,8 @@ class Brain:
         lex = self.normalizer.lexicon
         # Chat words that are also some village's name ("sama", "ada") name no place.
         self._chat_words = lex.stopwords | lex.question_words | set(lex.slang.values())
-        self._known_words = self.kb_vocabulary | self._chat_words | lex.greetings | lex.thanks
+        self._known_words = (self.kb_vocabulary | self._chat_words | lex.greetings | lex.thanks
+                             | lex.farewells)
 
     @property
     def unit_ids(self) -> dict[str, str]:
