@@ -60,3 +60,11 @@ def test_a_word_many_slips_from_any_other_is_not_repaired():
 )
 def test_fillers_and_synonyms_around_a_question(normalizer, text, content):
     assert normalizer.content(normalizer.tokens(text)) == content
+
+
+def test_roman_numerals_in_unit_names_are_not_fillers(normalizer):
+    # "Lapas Kelas I" and "Lapas Kelas II" are two units: an English "i" read as a filler
+    # would make a question about the one match the other.
+    for numeral in ("i", "ii", "iii", "iv"):
+        assert numeral not in normalizer.lexicon.stopwords
+    assert normalizer.content(normalizer.tokens("lapas kelas i"))[-1] == "i"
