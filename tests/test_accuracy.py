@@ -16,6 +16,7 @@ KB_FLOORS = {
     "tune6": (0.86, 0.01, 0.96, 0),
     # Written to test out-of-scope questions close to ZI; 6 wrong answers of 305 when pinned.
     "tune7": (0.78, 0.02, 0.88, 0),
+    "tune8": (0.74, 0.015, 0.94, 1),
     "heldout": (0.84, 0.01, 0.94, 0),
 }
 
