@@ -137,14 +137,17 @@ def fit_trees(x: np.ndarray, y: np.ndarray, *, rounds: int = 300, rate: float = 
     trees = []
     for _ in range(rounds):
         p = 1.0 / (1.0 + np.exp(-raw))
-        tree = _grow(codes, cuts, p - y, p * (1 - p), depth, min_leaf, l2, rate)
+        tree, step = _grow(codes, cuts, p - y, p * (1 - p), depth, min_leaf, l2, rate)
         trees.append(tree)
-        raw += np.array([tree.leaf(row) for row in x.tolist()])
+        raw += step
     return base, tuple(trees)
 
 
 def _grow(codes: np.ndarray, cuts: list[np.ndarray], g: np.ndarray, h: np.ndarray, depth: int,
-          min_leaf: int, l2: float, rate: float) -> Tree:
+          min_leaf: int, l2: float, rate: float) -> tuple[Tree, np.ndarray]:
+    """One tree, and the leaf value of every row: the rows are split on their way down, so
+    each row's leaf is known when it is made."""
+    step = np.zeros(len(g))
     feature: list[int] = []
     threshold: list[float] = []
     left: list[int] = []
@@ -178,6 +181,7 @@ def _grow(codes: np.ndarray, cuts: list[np.ndarray], g: np.ndarray, h: np.ndarra
                     best = (float(gain[k]), j, k)
         if best is None:
             value[at] = round(-g_all / (h_all + l2) * rate, 7)
+            step[rows] = value[at]
             return at
         _, j, k = best
         feature[at], threshold[at] = j, float(cuts[j][k])
@@ -187,7 +191,7 @@ def _grow(codes: np.ndarray, cuts: list[np.ndarray], g: np.ndarray, h: np.ndarra
         return at
 
     node(np.arange(len(g)), 0)
-    return Tree(tuple(feature), tuple(threshold), tuple(left), tuple(right), tuple(value))
+    return Tree(tuple(feature), tuple(threshold), tuple(left), tuple(right), tuple(value)), step
 
 
 @dataclass

@@ -56,13 +56,6 @@ class Tree:
                                                           below(self.right[i]))
         return below(0)
 
-    def leaf(self, x: tuple[float, ...]) -> float:
-        feature, threshold = self.feature, self.threshold
-        i = 0
-        while (j := feature[i]) >= 0:
-            i = self.left[i] if x[j] <= threshold[i] else self.right[i]
-        return self.value[i]
-
 
 @dataclass(frozen=True)
 class ConfidenceModel:
