@@ -76,8 +76,8 @@ class Brain:
         lex = self.normalizer.lexicon
         # Chat words that are also some village's name ("sama", "ada") name no place.
         self._chat_words = lex.stopwords | lex.question_words | set(lex.slang.values())
-        self._known_words = (self.kb_vocabulary | self._chat_words | lex.greetings | lex.thanks
-                             | lex.farewells)
+        self._smalltalk_words = lex.greetings | lex.thanks | lex.farewells
+        self._known_words = self.kb_vocabulary | self._chat_words | self._smalltalk_words
 
     @property
     def unit_ids(self) -> dict[str, str]:
@@ -158,7 +158,7 @@ class Brain:
     def _smalltalk(self, text: str) -> Reply | None:
         lex = self.normalizer.lexicon
         # "permisi" is a filler to the matcher but a greeting here.
-        chat = lex.greetings | lex.thanks | lex.farewells
+        chat = self._smalltalk_words
         tokens = [t for t in self.normalizer.tokens(text) if t not in lex.stopwords or t in chat]
         if not tokens:
             # Only particles ("ok", "sip"): a polite nudge, not an error.
