@@ -1,4 +1,4 @@
-"""Refit the matcher's confidence model: ``python -m bench.fit [--write] [SPLIT,...]``.
+"""Refit the matcher's confidence model: ``python -m bench.fit [--write] [--sweep] [SPLIT,...]``.
 
 The model (``bot.confidence``) says how likely the best-scored entry is the right answer. It
 is fitted on the tuning splits that no phrasing was written from (``tune2b`` to ``tune6`` by
@@ -19,7 +19,7 @@ import math
 import random
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -218,26 +218,40 @@ class Tally:
                 self.choices_out_of_scope += 1
 
 
-def _tallies(rows: list[Example], folds: list[list[int]], params: Params) -> dict[str, Tally]:
-    """Each fold is left out of one fit and tried on it; the halves are tallied alone too."""
-    tallies = {"logistic alone": Tally(), "trees alone": Tally(), "both (shipped)": Tally()}
+def out_of_fold(rows: list[Example], folds: list[list[int]]) -> np.ndarray:
+    """Each row's log-odds from the logistic half and the trees half of a model fitted
+    without the row's fold: one column per half."""
+    z = np.zeros((len(rows), 2))
     for test in folds:
         left_out = set(test)
         model = fit([r for i, r in enumerate(rows) if i not in left_out])
         for i in test:
             x = rows[i].features
-            linear, trees = model.linear_log_odds(x), model.tree_log_odds(x)
-            for tally, z in zip(tallies.values(), (linear, trees, (linear + trees) / 2),
-                                strict=True):
-                tally.add(rows[i], sigmoid(z), params)
-    return tallies
+            z[i] = model.linear_log_odds(x), model.tree_log_odds(x)
+    return z
 
 
-def cross_validate(rows: list[Example], params: Params) -> None:
+def _tally(rows: list[Example], z: np.ndarray, params: Params) -> Tally:
+    tally = Tally()
+    for row, zi in zip(rows, z.tolist(), strict=True):
+        tally.add(row, sigmoid(zi), params)
+    return tally
+
+
+def _line(t: Tally, in_scope: int, total: int) -> str:
+    out = total - in_scope
+    return (f"right {t.right}/{in_scope} ({t.right / in_scope:.1%}), wrong {t.wrong}/{total} "
+            f"({t.wrong / total:.1%}), redirected {t.redirected}/{out}; choices led by the "
+            f"right entry {t.choices_in_scope}, out of scope given choices "
+            f"{t.choices_out_of_scope}/{out}")
+
+
+def cross_validate(rows: list[Example], params: Params,
+                   sweep: tuple[float, ...] = ()) -> None:
     """Two ways of leaving questions out: five random folds, and one split at a time (each
-    split has its own writer, as the held-out split does)."""
+    split has its own writer, as the held-out split does). ``sweep``: answer thresholds to
+    try the shipped average at, one split left out."""
     in_scope = sum(r.in_scope for r in rows)
-    out = len(rows) - in_scope
     order = list(range(len(rows)))
     random.Random(7).shuffle(order)
     splits = sorted({r.split for r in rows})
@@ -250,16 +264,23 @@ def cross_validate(rows: list[Example], params: Params) -> None:
         if len(folds) < 2:
             continue
         print(f"{way}:")
-        for name, t in _tallies(rows, folds, params).items():
-            print(f"  {name:<15} right {t.right}/{in_scope} ({t.right / in_scope:.1%}), "
-                  f"wrong {t.wrong}/{len(rows)} ({t.wrong / len(rows):.1%}), redirected "
-                  f"{t.redirected}/{out}; choices led by the right entry {t.choices_in_scope}, "
-                  f"out of scope given choices {t.choices_out_of_scope}/{out}")
+        z = out_of_fold(rows, folds)
+        halves = {"logistic alone": z[:, 0], "trees alone": z[:, 1],
+                  "both (shipped)": z.mean(axis=1)}
+        for name, column in halves.items():
+            print(f"  {name:<15} {_line(_tally(rows, column, params), in_scope, len(rows))}")
+        if way.startswith("one split") and sweep:
+            print("  the average, answering at:")
+            for answer_p in sweep:
+                tally = _tally(rows, halves["both (shipped)"],
+                               replace(params, answer_p=answer_p))
+                print(f"    p >= {answer_p:.3f}  {_line(tally, in_scope, len(rows))}")
 
 
 def main(argv: list[str]) -> int:
     write = "--write" in argv
-    argv = [a for a in argv if a != "--write"]
+    sweep = (0.8, 0.85, 0.88, 0.9, 0.93, 0.95) if "--sweep" in argv else ()
+    argv = [a for a in argv if not a.startswith("--")]
     splits = tuple(argv[0].split(",")) if argv else DEFAULT_SPLITS
     if "heldout" in splits:
         print("the held-out split is for measuring, not fitting")
@@ -276,7 +297,7 @@ def main(argv: list[str]) -> int:
           f"{sum(r.right and not r.in_scope for r in rows)} out of scope)")
     print(f"Cross-validated, answer at p >= {params.answer_p:.3f}, choices at p >= "
           f"{params.suggest_p:.2f}:")
-    cross_validate(rows, params)
+    cross_validate(rows, params, sweep)
     if write:
         fit(rows).save(MODEL_PATH)
         print(f"written: {MODEL_PATH.relative_to(ROOT)}")
