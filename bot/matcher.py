@@ -506,7 +506,7 @@ class Matcher:
     def has_known_content(self, q: _Analyzed) -> bool:
         """True when the question has a KB word beyond question words and intent markers."""
         lex = self.normalizer.lexicon
-        generic = lex.question_words | set(lex.intents.values())
+        generic = (lex.question_words | set(lex.intents.values())) - lex.topical_intents
         return any(s in self.known_stems and s not in generic for s in q.stems)
 
     def unknown_share(self, q: _Analyzed) -> float:

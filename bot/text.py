@@ -151,6 +151,9 @@ class Lexicon:
     stopwords: frozenset[str] = frozenset()
     question_words: frozenset[str] = frozenset()
     intents: dict[str, str] = field(default_factory=dict)
+    # Intents that name a topic of this bot ("langganan", "pencanangan"), not only the kind of
+    # question: alone with a question word they still make a question about the programme.
+    topical_intents: frozenset[str] = frozenset()
     phrases: dict[str, str] = field(default_factory=dict)
     unit_types: dict[str, str] = field(default_factory=dict)
     regions: dict[str, str] = field(default_factory=dict)
@@ -189,6 +192,7 @@ class Lexicon:
             stopwords=_words(data.get("stopwords")),
             question_words=_words(data.get("question_words")),
             intents=_invert(data.get("intents")),
+            topical_intents=_words(data.get("topical_intents")),
             phrases=_fold_mapping(data.get("phrases")),
             unit_types=_invert(data.get("unit_types")),
             regions=_fold_mapping(data.get("regions")),
@@ -220,6 +224,22 @@ class Lexicon:
         return frozenset(self.unit_types.values())
 
 
+def _join_spelled(tokens: list[str]) -> list[str]:
+    """"W B K" and "t p n" are acronyms spelled out; three letters or more in a row are joined.
+    Two are not: "kelas i a" is a unit's class, not a word."""
+    out: list[str] = []
+    run: list[str] = []
+    for token in (*tokens, ""):
+        if len(token) == 1 and token.isalpha():
+            run.append(token)
+            continue
+        out.extend(["".join(run)] if len(run) >= 3 else run)
+        run = []
+        if token:
+            out.append(token)
+    return out
+
+
 class Normalizer:
     """Turns text into canonical tokens; identical for questions, KB phrasings and unit names."""
 
@@ -248,7 +268,7 @@ class Normalizer:
         return token
 
     def _tokens(self, text: str) -> tuple[str, ...]:
-        tokens = [self._undouble(t) for t in fold(text).split()]
+        tokens = _join_spelled([self._undouble(t) for t in fold(text).split()])
         tokens = self._phrases.tokens(tokens)
         slang = self._slang.tokens(tokens)
         if slang is not tokens:

@@ -22,6 +22,11 @@ def test_definition_is_answered_with_sources(shared_brain):
         ("bedanya wbk ama wbbm apa", "wbk-vs-wbbm"),
         ("nilai minimal wbk brp", "nilai-minimal-wbk"),
         ("kapan batas akhir pengusulan zi", "batas-usulan"),
+        ("tpi tu apaan", "tpi"),  # chat's "tu" is "itu", not a word of "wbk tu apa"
+        ("W B K ITU KEPANJANGAN APA", "wbk-definisi"),  # spelled out, in capitals
+        ("what is WBBM exactly", "wbbm-definisi"),  # English fillers weigh nothing
+        # "langganan" is an intent word but also the bot's own topic
+        ("langganan itu fungsinya apa", "cara-langganan"),
     ],
 )
 def test_informal_questions(shared_brain, question, entry):

@@ -56,6 +56,8 @@ def test_a_word_many_slips_from_any_other_is_not_repaired():
         ("cara cek status via bot", ["cara", "cek", "predikat"]),
         ("landasan pembangunan zi", ["aturan", "bangun", "zi"]),
         ("requirements to nominate a unit", ["syarat", "usul", "a", "unit"]),
+        ("what is wbbm exactly", ["apa", "wbbm"]),
+        ("tpi tu apaan", ["tpi", "definisi"]),
     ],
 )
 def test_fillers_and_synonyms_around_a_question(normalizer, text, content):
@@ -68,3 +70,11 @@ def test_roman_numerals_in_unit_names_are_not_fillers(normalizer):
     for numeral in ("i", "ii", "iii", "iv"):
         assert numeral not in normalizer.lexicon.stopwords
     assert normalizer.content(normalizer.tokens("lapas kelas i"))[-1] == "i"
+
+
+def test_an_acronym_spelled_out_letter_by_letter_is_one_word(normalizer):
+    spelled = normalizer.tokens("W B K ITU KEPANJANGAN APA")
+    assert spelled == normalizer.tokens("wbk itu kepanjangan apa")
+    assert "wbbm" in normalizer.tokens("w.b.b.m apa sih")
+    # Two letters stay apart: a unit's class is written that way.
+    assert normalizer.content(normalizer.tokens("lapas kelas i a"))[-2:] == ["i", "a"]
