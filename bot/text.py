@@ -224,20 +224,13 @@ class Lexicon:
         return frozenset(self.unit_types.values())
 
 
-def _join_spelled(tokens: list[str]) -> list[str]:
-    """"W B K" and "t p n" are acronyms spelled out; three letters or more in a row are joined.
-    Two are not: "kelas i a" is a unit's class, not a word."""
-    out: list[str] = []
-    run: list[str] = []
-    for token in (*tokens, ""):
-        if len(token) == 1 and token.isalpha():
-            run.append(token)
-            continue
-        out.extend(["".join(run)] if len(run) >= 3 else run)
-        run = []
-        if token:
-            out.append(token)
-    return out
+# "W B K", "t p n": an acronym spelled out. Three letters or more in a row are joined; two
+# are not, as "kelas i a" is a unit's class, not a word.
+_SPELLED = re.compile(r"(?<![^ ])[a-z](?: [a-z](?![^ ])){2,}")
+
+
+def _join_spelled(text: str) -> str:
+    return _SPELLED.sub(lambda m: m.group().replace(" ", ""), text)
 
 
 class Normalizer:
@@ -268,7 +261,7 @@ class Normalizer:
         return token
 
     def _tokens(self, text: str) -> tuple[str, ...]:
-        tokens = _join_spelled([self._undouble(t) for t in fold(text).split()])
+        tokens = [self._undouble(t) for t in _join_spelled(fold(text)).split()]
         tokens = self._phrases.tokens(tokens)
         slang = self._slang.tokens(tokens)
         if slang is not tokens:
