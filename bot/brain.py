@@ -117,7 +117,8 @@ class Brain:
         short = len(lookup.query) <= SHORT_UNIT
         decision = None
         if lookup.types and names and (lookup.status or (
-                typed and short and not self.units.topic_before_type(text, self._known_words))):
+                typed and short and not self.units.topic_before_type(text, self._known_words)
+                and not self._asks_service(text))):
             # "polres bogor udah wbk?": a unit type and a name we do not have. A long
             # message that mentions a unit type ("saya direktur rsud, apakah rsud kami bisa
             # diusulkan wbk?") is the knowledge base's when it has an answer or choices.
@@ -145,6 +146,11 @@ class Brain:
             # "museum basuki abdullah udah wbk?": a near spelling of a unit we have.
             return self._not_found(lookup)
         return self._fallback(decision)
+
+    def _asks_service(self, text: str) -> bool:
+        """Opening hours, queues, visiting days: a question about an office's service."""
+        service = self.normalizer.lexicon.service_words
+        return not service.isdisjoint(self.normalizer.tokens(text))
 
     def _name_tokens(self, lookup: Lookup) -> set[str]:
         """Words of the question that name a place or unit rather than a KB topic."""

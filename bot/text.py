@@ -177,6 +177,7 @@ class Lexicon:
     places: dict[str, int] = field(default_factory=dict)
     unit_levels: dict[str, int] = field(default_factory=dict)
     unit_common_types: frozenset[str] = frozenset()
+    service_words: frozenset[str] = frozenset()
     # Everyday words and abbreviations a slip from a knowledge-base word ("bpkb" next to
     # "bpkp", "makan" next to "makna"): real words, never repaired into that word.
     everyday: frozenset[str] = frozenset()
@@ -212,6 +213,7 @@ class Lexicon:
             list_filler=_words(data.get("list_filler")),
             instansi=_invert(data.get("instansi")),
             unit_common_types=_words(data.get("unit_common_types")),
+            service_words=_words(data.get("service_words")),
             everyday=_words(data.get("everyday")),
             places=_place_words(path.parent / "places.txt"),
             unit_levels={fold(str(t)): int(level)

@@ -101,6 +101,19 @@ def test_a_unit_type_and_an_unknown_name_is_a_unit_not_found(shared_brain, text)
 
 
 @pytest.mark.parametrize(
+    "text",
+    ["samsat buka hari sabtu ga", "lapas jam besuk kapan", "kantor imigrasi buka jam berapa"],
+)
+def test_a_question_about_an_offices_service_is_not_a_unit_look_up(shared_brain, text):
+    # Out of scope, said as such; "unit not found" would answer a question nobody asked.
+    assert shared_brain.ask(text).kind == "fallback"
+
+
+def test_a_unit_whose_name_has_a_service_word_is_still_found(shared_brain):
+    assert shared_brain.ask("jam pidsus").kind == "award"  # Jaksa Agung Muda (JAM) Pidsus
+
+
+@pytest.mark.parametrize(
     "text", ["akreditasi puskesmas paripurna syaratnya apa", "jam besuk lapas cipinang"]
 )
 def test_a_topic_named_before_the_unit_type_is_not_a_unit_question(shared_brain, text):
