@@ -478,7 +478,10 @@ class UnitIndex:
         A unit must contain the question's words, so the rarest word's units are enough; the
         next list is looked at only when the rarest word turns out to be a region word.
         """
-        lists = sorted((p for t in q if (p := self.postings.get(t))), key=len)
+        # Ties in length are broken by the word: a set's order changes with the hash seed,
+        # and with it the near misses shown, from one start to the next.
+        words = sorted((len(self.postings[t]), t) for t in q if self.postings.get(t))
+        lists = [self.postings[t] for _, t in words]
         # "desa", "polsek": too common to say which unit; rarer words decide.
         out = [p for p in lists[:1] if len(p) <= _MAX_POSTINGS]
         out += [p for p in lists[1:2] if len(p) <= _MAX_SECOND]
