@@ -505,10 +505,12 @@ class Matcher:
         return " ".join(sorted(t for t in tokens if t not in self._qwords))
 
     def has_known_content(self, q: _Analyzed) -> bool:
-        """True when the question has a KB word beyond question words and intent markers."""
+        """True when the question has a KB word beyond question words, intent markers and
+        words about language."""
         lex = self.normalizer.lexicon
         generic = (lex.question_words | set(lex.intents.values())) - lex.topical_intents
-        return any(s in self.known_stems and s not in generic for s in q.stems)
+        return any(s in self.known_stems and s not in generic and t not in lex.language_words
+                   for t, s in zip(q.tokens, q.stems, strict=True))
 
     def unknown_share(self, q: _Analyzed) -> float:
         total = sum(q.weights) or 1.0

@@ -154,6 +154,8 @@ class Lexicon:
     # Intents that name a topic of this bot ("langganan", "pencanangan"), not only the kind of
     # question: alone with a question word they still make a question about the programme.
     topical_intents: frozenset[str] = frozenset()
+    # Known words that alone do not make a question about the programme (translation).
+    language_words: frozenset[str] = frozenset()
     phrases: dict[str, str] = field(default_factory=dict)
     unit_types: dict[str, str] = field(default_factory=dict)
     regions: dict[str, str] = field(default_factory=dict)
@@ -194,6 +196,7 @@ class Lexicon:
             question_words=_words(data.get("question_words")),
             intents=_invert(data.get("intents")),
             topical_intents=_words(data.get("topical_intents")),
+            language_words=_words(data.get("language_words")),
             phrases=_fold_mapping(data.get("phrases")),
             unit_types=_invert(data.get("unit_types")),
             regions=_fold_mapping(data.get("regions")),

@@ -40,6 +40,12 @@ def test_every_answer_a_user_can_get_names_its_source(shared_brain):
         assert reply.sources, entry.id
 
 
+def test_a_translation_is_refused_but_the_predicates_english_name_is_answered(shared_brain):
+    assert shared_brain.ask("translate good morning ke bahasa jepang").kind == "fallback"
+    reply = shared_brain.ask("bahasa inggrisnya wbk apa")
+    assert (reply.kind, reply.id) == ("answer", "predikat-menuju")
+
+
 def test_out_of_scope_is_refused_politely(shared_brain):
     reply = shared_brain.ask("resep rendang padang yang enak")
     assert reply.kind == "fallback"
