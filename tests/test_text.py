@@ -58,6 +58,7 @@ def test_a_word_many_slips_from_any_other_is_not_repaired():
         ("requirements to nominate a unit", ["syarat", "usul", "a", "unit"]),
         ("what is wbbm exactly", ["apa", "wbbm"]),
         ("tpi tu apaan", ["tpi", "definisi"]),
+        ("jumlah peraih wbk yg korup", ["jumlah", "penerima", "wbk", "korupsi"]),
     ],
 )
 def test_fillers_and_synonyms_around_a_question(normalizer, text, content):
