@@ -27,6 +27,7 @@ def test_definition_is_answered_with_sources(shared_brain):
         ("what is WBBM exactly", "wbbm-definisi"),  # English fillers weigh nothing
         # "langganan" is an intent word but also the bot's own topic
         ("langganan itu fungsinya apa", "cara-langganan"),
+        ("siapa yg nilai wbk", "siapa-menilai"),  # "nilai" as chat's "menilai", not a score
     ],
 )
 def test_informal_questions(shared_brain, question, entry):
