@@ -398,6 +398,13 @@ class Matcher:
         self.doc_mass = np.array([doc.mass for doc in docs])
         # The docs of an entry are consecutive (title, then phrasings): where each begins.
         self.entry_starts = np.searchsorted(self.doc_entry, np.arange(len(entries)))
+        # Words that name a topic: those of the entries' titles ("syarat", "bobot", "pakta"),
+        # the domain terms the lexicon spells out ("tlhp", "wtp") and the unit types (a
+        # question about a unit: how to look one up is close to it).
+        self.topic_stems = frozenset().union(
+            *(docs[i].stems for i in self.entry_starts),
+            (self.stemmer.stem(t) for v in lex.phrases.values() for t in v.split()),
+            (self.stemmer.stem(t) for t in lex.unit_type_tokens))
         self.stem_entries = _postings(self.entry_stems)
         self.answer_entries = _postings(self.answer_stems)
 
@@ -642,7 +649,8 @@ class Matcher:
             sure = self.confidence(features)
             if sure >= p.answer_p:
                 return Decision("answer", ranked, known, sure)
-            if sure >= p.suggest_p and features[_UNKNOWN] <= p.max_unknown:
+            if (sure >= p.suggest_p and features[_UNKNOWN] <= p.max_unknown
+                    and not self._no_topic(q)):
                 if ranked[0].entry.is_redirect:
                     # A redirect states no fact about ZI, only where such questions are
                     # asked; a list of choices headed by "outside this bot" helps less than
@@ -655,15 +663,22 @@ class Matcher:
             return Decision("suggest", ranked, known, sure)
         return Decision("none", ranked, known, sure)
 
+    def _no_topic(self, q: _Analyzed) -> bool:
+        """One or two words, none of them a topic's ("sekarang", "pimpinan"): whatever
+        entries come closest, the user did not ask about them."""
+        words = [s for s in q.stems if s not in self._qwords]
+        return len(words) <= 2 and not any(s in self.topic_stems for s in words)
+
     def _vague(self, q: _Analyzed) -> bool:
         """At most two words, no question word, each a word the knowledge base uses, one of
-        them a topic: used by at most a third of the entries ("bisa" alone names none)."""
+        them a topic's (``topic_stems``) that at most a third of the entries use ("bisa"
+        alone names none, nor do "tadi" or "rapat")."""
         words = [s for s in q.stems if s not in self._qwords]
         if len(words) != len(q.stems) or not 0 < len(words) <= 2:
             return False
         topical = math.log((len(self.entries) + 1) / (len(self.entries) / 3 + 0.5))
         return (all(s in self.kb_stems for s in words)
-                and any(self.idf[s] >= topical for s in words))
+                and any(self.idf[s] >= topical and s in self.topic_stems for s in words))
 
     def suggestions(self, decision: Decision) -> list[Scored]:
         p = self.params

@@ -222,10 +222,16 @@ def test_check_command_never_answers_from_the_knowledge_base(shared_brain):
     assert shared_brain.check("").kind == "fallback"
 
 
-@pytest.mark.parametrize("text", ["min udh makan blm", "bisa"])
+@pytest.mark.parametrize("text", ["min udh makan blm", "bisa", "tadi", "sekarang", "rapat"])
 def test_everyday_words_get_no_knowledge_choices(shared_brain, text):
-    # "makan" is not a slip for "makna"; "bisa" alone names no topic.
+    # "makan" is not a slip for "makna"; "bisa" or "sekarang" alone names no topic, however
+    # close some entries come.
     assert shared_brain.ask(text).kind == "fallback"
+
+
+@pytest.mark.parametrize("text", ["tlhp", "bobot", "kejari bandung"])
+def test_a_topic_or_a_domain_term_alone_gets_choices(shared_brain, text):
+    assert shared_brain.ask(text).kind == "suggest"
 
 
 def test_suggestions_offer_choices_and_a_choice_answers(shared_brain):
