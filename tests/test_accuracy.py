@@ -10,17 +10,17 @@ from tests.conftest import DATA
 KB_FLOORS = {
     # split: (first-answer accuracy, most wrong answers, out-of-scope refused, greetings missed)
     "tune": (0.93, 0.01, 0.96, 1),
-    "tune3": (0.85, 0.01, 0.95, 1),
+    "tune3": (0.88, 0.01, 0.95, 1),
     "tune4": (0.82, 0.01, 0.95, 1),
     "tune5": (0.78, 0.01, 0.98, 1),
-    "tune6": (0.86, 0.01, 0.96, 0),
+    "tune6": (0.88, 0.01, 0.96, 0),
     # Written to test out-of-scope questions close to ZI; 6 wrong answers of 305 when pinned.
-    "tune7": (0.78, 0.02, 0.88, 0),
-    "tune8": (0.74, 0.015, 0.94, 1),
+    "tune7": (0.78, 0.02, 0.89, 0),
+    "tune8": (0.775, 0.01, 0.96, 1),
     # Written blind as ZI teams preparing an evaluation (tune9) and as citizens, students
     # and journalists (tune10); no confidence model was fitted on either.
-    "tune9": (0.82, 0.015, 0.93, 1),
-    "tune10": (0.795, 0.005, 0.91, 0),
+    "tune9": (0.82, 0.015, 0.95, 0),
+    "tune10": (0.80, 0.005, 0.91, 0),
     "heldout": (0.84, 0.01, 0.94, 0),
 }
 
