@@ -270,7 +270,7 @@ class Matcher:
 
     # Made from the index at every start, not stored: they hold caches of their own.
     _TOOLS = frozenset({"entries", "normalizer", "params", "model", "typos", "stemmer",
-                        "_qwords"})
+                        "_qwords", "_generic"})
 
     def __init__(
         self,
@@ -323,6 +323,8 @@ class Matcher:
         # where "berapa" would make any "... berapa" phrasing look alike.
         self.stemmer = Stemmer(self.known, lex.no_stem | lex.question_words)
         self._qwords = lex.question_words
+        # Words that say what kind of question it is, not what it is about.
+        self._generic = (lex.question_words | set(lex.intents.values())) - lex.topical_intents
 
     def _build(self) -> None:
         entries = self.entries
@@ -514,9 +516,8 @@ class Matcher:
     def has_known_content(self, q: _Analyzed) -> bool:
         """True when the question has a KB word beyond question words, intent markers and
         words about language."""
-        lex = self.normalizer.lexicon
-        generic = (lex.question_words | set(lex.intents.values())) - lex.topical_intents
-        return any(s in self.known_stems and s not in generic and t not in lex.language_words
+        generic, language = self._generic, self.normalizer.lexicon.language_words
+        return any(s in self.known_stems and s not in generic and t not in language
                    for t, s in zip(q.tokens, q.stems, strict=True))
 
     def unknown_share(self, q: _Analyzed) -> float:
