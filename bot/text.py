@@ -83,20 +83,27 @@ class _Rewriter:
             options.sort(key=lambda option: -len(option[0]))
 
     def tokens(self, tokens: list[str]) -> list[str]:
-        if self.first.keys().isdisjoint(tokens):
+        """The tokens rewritten; the same list when nothing was."""
+        first = self.first
+        if first.keys().isdisjoint(tokens):
             return tokens
         out: list[str] = []
-        i, n = 0, len(tokens)
-        while i < n:
-            for words, replacement in self.first.get(tokens[i], ()):
+        done = 0  # tokens before this index are in ``out``
+        # Only where a key can start is anything tried: every phrasing and answer passes
+        # here at start-up, and most of their tokens start none.
+        for i in [i for i, t in enumerate(tokens) if t in first]:
+            if i < done:
+                continue  # inside a phrase already replaced
+            for words, replacement in first[tokens[i]]:
                 size = len(words)
                 if size == 1 or tuple(tokens[i : i + size]) == words:
+                    out.extend(tokens[done:i])
                     out.extend(replacement)
-                    i += size
+                    done = i + size
                     break
-            else:
-                out.append(tokens[i])
-                i += 1
+        if not done:
+            return tokens
+        out.extend(tokens[done:])
         return out
 
 
@@ -230,12 +237,13 @@ class Lexicon:
 
 
 # "W B K", "t p n": an acronym spelled out. Three letters or more in a row are joined; two
-# are not, as "kelas i a" is a unit's class, not a word.
-_SPELLED = re.compile(r"(?<![^ ])[a-z](?: [a-z](?![^ ])){2,}")
+# are not, as "kelas i a" is a unit's class, not a word. Every phrasing and answer passes
+# here at start-up: the pattern starts with a space, which the regex engine finds fast.
+_SPELLED = re.compile(r" [a-z](?: [a-z]){2,}(?= )")
 
 
 def _join_spelled(text: str) -> str:
-    return _SPELLED.sub(lambda m: m.group().replace(" ", ""), text)
+    return _SPELLED.sub(lambda m: " " + m.group().replace(" ", ""), f" {text} ")[1:-1]
 
 
 class Normalizer:

@@ -79,3 +79,34 @@ def test_an_acronym_spelled_out_letter_by_letter_is_one_word(normalizer):
     assert "wbbm" in normalizer.tokens("w.b.b.m apa sih")
     # Two letters stay apart: a unit's class is written that way.
     assert normalizer.content(normalizer.tokens("lapas kelas i a"))[-2:] == ["i", "a"]
+
+
+def test_the_rewriter_replaces_the_longest_phrase_first_from_the_left():
+    import random
+
+    from bot.text import _Rewriter
+
+    mapping = {"a": "x", "a b": "y", "a b c": "z", "b c": "w", "c": "v v", "d e": "u"}
+    rewriter = _Rewriter(mapping)
+
+    def reference(tokens):
+        # The plain reading of the rule: at each token, the longest key that starts there.
+        out, i = [], 0
+        while i < len(tokens):
+            for size in (3, 2, 1):
+                key = " ".join(tokens[i : i + size])
+                if i + size <= len(tokens) and key in mapping:
+                    out += mapping[key].split()
+                    i += size
+                    break
+            else:
+                out.append(tokens[i])
+                i += 1
+        return out
+
+    rng = random.Random(3)
+    for _ in range(2000):
+        tokens = [rng.choice("abcdef") for _ in range(rng.randint(0, 8))]
+        assert rewriter.tokens(tokens) == reference(tokens), tokens
+    unchanged = ["d", "f"]
+    assert rewriter.tokens(unchanged) is unchanged  # "d" starts a key, but not here
