@@ -267,9 +267,13 @@ class FakeBotApiServer:
             def log_message(self, *args: Any) -> None:
                 return None
 
-            def _params(self) -> dict:
+            def _params(self) -> dict | None:
+                """The request's parameters; None when the client went away before sending
+                all of its body (killed mid-request): the real API never sees such a call."""
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
+                if len(raw) < length:
+                    return None
                 ctype = self.headers.get("Content-Type", "")
                 if "json" in ctype and raw:
                     return json.loads(raw)
@@ -287,7 +291,11 @@ class FakeBotApiServer:
 
             def do_POST(self) -> None:
                 method = self.path.rsplit("/", 1)[-1].split("?")[0]
-                status, body = outer._dispatch(method, self._params())
+                params = self._params()
+                if params is None:
+                    self.close_connection = True
+                    return
+                status, body = outer._dispatch(method, params)
                 data = json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")

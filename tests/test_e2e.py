@@ -87,6 +87,23 @@ def test_bad_configuration_is_one_clear_line(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+def test_a_call_cut_short_by_a_killed_bot_never_reaches_the_fake_api(server):
+    # A bot killed while sending leaves half a request; the real API answers nothing and
+    # sends nothing, and so must the fake, or the kill test sees a message without a chat.
+    import socket
+
+    whole = b"chat_id=7&text=halo"
+    head = (f"POST /bot{TOKEN}/sendMessage HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            "Content-Type: application/x-www-form-urlencoded\r\n"
+            f"Content-Length: {len(whole)}\r\n\r\n").encode()
+    for body in (whole[:9], whole):
+        with socket.create_connection(("127.0.0.1", server.server.server_port)) as sock:
+            sock.sendall(head + body)
+            sock.shutdown(socket.SHUT_WR)
+            sock.recv(4096)  # the server's answer, or its closing the connection
+    assert [s["chat_id"] for s in _sent(server)] == [7]
+
+
 def test_announcement_survives_kill_9(tmp_path):
     """Kill the bot mid-announcement; after a restart every subscriber has it once."""
     subscribers = list(range(1000, 1060))
@@ -94,6 +111,7 @@ def test_announcement_survives_kill_9(tmp_path):
     db = tmp_path / "z.db"
     log = tmp_path / "bot.log"
     env = _env(server, db, ZIBOT_SEND_RATE="30")
+    proc = None
     try:
         # Seed the database and the subscribers before the bot starts.
         subprocess.run([sys.executable, "-m", "bot", "awards", "stats"], cwd=ROOT, env=env,
@@ -127,6 +145,10 @@ def test_announcement_survives_kill_9(tmp_path):
         assert store.delivery_counts()["pending"] == 0
         store.close()
     finally:
+        # A failed assertion must not leave the bot running into the next test.
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)
         server.stop()
 
 
