@@ -480,8 +480,8 @@ class UnitIndex:
         """
         # Ties in length are broken by the word: a set's order changes with the hash seed,
         # and with it the near misses shown, from one start to the next.
-        words = sorted((len(self.postings[t]), t) for t in q if self.postings.get(t))
-        lists = [self.postings[t] for _, t in words]
+        found = {t: p for t in q if (p := self.postings.get(t))}
+        lists = [found[t] for t in sorted(found, key=lambda t: (len(found[t]), t))]
         # "desa", "polsek": too common to say which unit; rarer words decide.
         out = [p for p in lists[:1] if len(p) <= _MAX_POSTINGS]
         out += [p for p in lists[1:2] if len(p) <= _MAX_SECOND]
