@@ -26,6 +26,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -35,7 +36,7 @@ from rapidfuzz.distance import OSA
 
 from bot.confidence import ConfidenceModel
 from bot.kb import Entry
-from bot.text import Lexicon, Normalizer, Stemmer, TypoFixer
+from bot.text import Lexicon, Normalizer, Stemmer, TypoFixer, colloquial_roots
 
 log = logging.getLogger(__name__)
 
@@ -270,7 +271,7 @@ class Matcher:
 
     # Made from the index at every start, not stored: they hold caches of their own.
     _TOOLS = frozenset({"entries", "normalizer", "params", "model", "typos", "stemmer",
-                        "_qwords", "_generic"})
+                        "_qwords", "_generic", "_colloquial"})
 
     def __init__(
         self,
@@ -325,6 +326,7 @@ class Matcher:
         self._qwords = lex.question_words
         # Words that say what kind of question it is, not what it is about.
         self._generic = (lex.question_words | set(lex.intents.values())) - lex.topical_intents
+        self._colloquial = lru_cache(maxsize=65536)(self._standard)
 
     def _build(self) -> None:
         entries = self.entries
@@ -504,11 +506,22 @@ class Matcher:
         # "namanya", and "halo" in "halo, apa itu wbk" is not part of the question.
         greetings = norm.lexicon.greetings
         raw = [t for t in norm.content(norm.tokens(text)) if t not in greetings]
-        tokens = [self.typos.fix(t) if t not in self.known else t for t in raw]
+        tokens = [t if t in self.known else self._colloquial(t) for t in raw]
         if tokens != raw:
             # A repaired word may complete a phrase ("zona integritsa" → "zi").
             tokens = norm.content(norm.tokens(" ".join(tokens)))
         return tokens
+
+    def _standard(self, token: str) -> str:
+        """An unknown word as the knowledge base would write it: its typo repair, else its
+        colloquial root when the knowledge base uses that root ("nyanangin" → "canang")."""
+        fixed = self.typos.fix(token)
+        if fixed != token:
+            return fixed
+        for root in colloquial_roots(token):
+            if self.stemmer.stem(root) in self.kb_stems:
+                return root
+        return token
 
     def _fuzzy_text(self, tokens: Iterable[str]) -> str:
         return " ".join(sorted(t for t in tokens if t not in self._qwords))

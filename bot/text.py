@@ -363,6 +363,47 @@ class Stemmer:
         return candidates[-1] if len(candidates[-1]) >= 4 else word
 
 
+_VOWELS = frozenset("aeiou")
+
+
+def colloquial_roots(token: str) -> tuple[str, ...]:
+    """The roots a Jakarta-style verb may be built on, most likely first.
+
+    Chat builds verbs with "ny-", "nge-", "ng-" for "me-" and "-in" for "-kan"/"-i", and ends
+    roots in "e" where writing has "ai": "nyanangin" is "mencanangkan", "ngulang" is
+    "mengulang", "dipakenya" is "dipakainya". The formal stemmer knows none of these; the
+    caller keeps a root only when the knowledge base uses it, since most of the guesses for
+    any one word are not words. A guess needs at least one of these marks: "kepanjanganya"
+    is a typo, not a verb.
+    """
+    if len(token) < 5 or not token.isalpha():
+        return ()
+    bases = [token]
+    if token.endswith("nya") and len(token) >= 7:
+        bases.append(token[:-3])
+    if token.startswith("di") and len(token) >= 6:
+        bases += [b[2:] for b in bases]
+    roots = []
+    for base in bases:
+        cores = [(base, False)]
+        if base.endswith("in") and len(base) >= 6:
+            cores.append((base[:-2], True))
+        for core, marked in cores:
+            heads = [(core, marked)]
+            if core.startswith("nge") and len(core) >= 6:
+                heads.append((core[3:], True))
+            elif core.startswith("ny") and core[2:3] in _VOWELS:
+                heads += [("s" + core[2:], True), ("c" + core[2:], True)]
+            elif core.startswith("ng") and core[2:3] in _VOWELS:
+                heads += [(core[2:], True), ("k" + core[2:], True)]
+            for head, marked_head in heads:
+                if marked_head:
+                    roots.append(head)
+                if head.endswith("e"):
+                    roots.append(head[:-1] + "ai")
+    return tuple(r for r in dict.fromkeys(roots) if r != token and len(r) >= 4)
+
+
 def _max_slips(token: str) -> int:
     """Edits a typo may be from its word: one per four letters, at least one. More make
     another word ("menarik" is two edits from "mencari", "pencangan" three from

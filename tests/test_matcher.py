@@ -41,6 +41,15 @@ def test_real_words_are_not_taken_for_typos(matcher):
     assert "membuat" in matcher.known
 
 
+def test_a_colloquial_verb_is_read_as_the_knowledge_bases_word():
+    m = Matcher([entry("canang", "kapan unit mencanangkan zi", "kapan pencanangan zi"),
+                 entry("cek", "cara pakai perintah cek")], load_normalizer(ROOT / "knowledge"))
+    assert "canang" in m.analyze("kapan nyanangin zi").stems
+    assert "pakai" in m.analyze("cek dipakenya gimana").stems
+    # A root the knowledge base never uses is no reading: the word stays as it was typed.
+    assert "nyelenggarain" in m.analyze("siapa yg nyelenggarain").tokens
+
+
 @pytest.mark.parametrize(
     ("text", "sentences"),
     [

@@ -110,3 +110,28 @@ def test_the_rewriter_replaces_the_longest_phrase_first_from_the_left():
         assert rewriter.tokens(tokens) == reference(tokens), tokens
     unchanged = ["d", "f"]
     assert rewriter.tokens(unchanged) is unchanged  # "d" starts a key, but not here
+
+
+@pytest.mark.parametrize(
+    ("word", "root"),
+    [
+        ("nyanangin", "canang"),  # ny- for c-, -in for -kan
+        ("nyusunnya", "susun"),  # ny- for s-, then -nya
+        ("ngulang", "ulang"),  # ng- before a vowel
+        ("ngelayanin", "layan"),  # nge-
+        ("dipakenya", "pakai"),  # a root's "e" for "ai"
+    ],
+)
+def test_a_colloquial_verb_is_traced_to_its_root(word, root):
+    from bot.text import colloquial_roots
+
+    assert root in colloquial_roots(word)
+
+
+def test_a_word_without_a_colloquial_mark_has_no_colloquial_root():
+    from bot.text import colloquial_roots
+
+    # "-nya" and "di-" alone are formal Indonesian, which the stemmer reads; guessing here
+    # would turn the typo "kepanjanganya" into "kepanjanga".
+    assert colloquial_roots("kepanjanganya") == ()
+    assert colloquial_roots("dipasang") == ()
