@@ -58,6 +58,8 @@ def test_a_word_many_slips_from_any_other_is_not_repaired():
         ("requirements to nominate a unit", ["syarat", "usul", "a", "unit"]),
         ("what is wbbm exactly", ["apa", "wbbm"]),
         ("tpi tu apaan", ["tpi", "definisi"]),
+        ("wbk disebut mulu", ["wbk", "disebut"]),
+        ("emangnya dimintain duit", ["dimintain", "uang"]),
         ("jumlah peraih wbk yg korup", ["jumlah", "penerima", "wbk", "korupsi"]),
     ],
 )
