@@ -35,6 +35,7 @@ _MONTHS = (
     "Oktober", "November", "Desember",
 )
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_WORD = re.compile(r"[^\W\d_]+")
 
 
 def format_date(value: str) -> str:
@@ -78,6 +79,9 @@ class Brain:
         self._chat_words = lex.stopwords | lex.question_words | set(lex.slang.values())
         self._smalltalk_words = lex.greetings | lex.thanks | lex.farewells
         self._known_words = self.kb_vocabulary | self._chat_words | self._smalltalk_words
+        self._kb_places = self._places_named_in_kb()
+        # Words that are part of a unit's name without naming it ("kota", "pusat", "selatan").
+        self._name_parts = lex.unit_soft | lex.place_words
 
     @property
     def unit_ids(self) -> dict[str, str]:
@@ -116,14 +120,23 @@ class Brain:
         typed = bool(lookup.types - self.normalizer.lexicon.unit_common_types)
         short = len(lookup.query) <= SHORT_UNIT
         decision = None
+        # A city the knowledge base tells of names the unit when a predicate is asked or
+        # nothing else is said ("kejari bandung"; not "minta no telp kejari bandung"), and
+        # only when no entry is sure it is the answer ("pn surabaya dulu dicabut wbk nya
+        # gara2 apa" is the 2022 revocations entry's).
+        kb_named = names <= self._kb_places
+        if kb_named and not lookup.status and (
+                lookup.query - lookup.types - names - self._name_parts):
+            names = set()
         if lookup.types and names and (lookup.status or (
                 typed and short and not self.units.topic_before_type(text, self._known_words)
                 and not self._asks_service(text))):
             # "polres bogor udah wbk?": a unit type and a name we do not have. A long
             # message that mentions a unit type ("saya direktur rsud, apakah rsud kami bisa
             # diusulkan wbk?") is the knowledge base's when it has an answer or choices.
-            decision = None if short else self.matcher.decide(text)
-            if decision is None or decision.action == "none":
+            decision = None if short and not kb_named else self.matcher.decide(text)
+            if (decision is None or decision.action == "none"
+                    or (short and decision.action != "answer")):
                 return self._not_found(lookup)
         decision = decision or self.matcher.decide(text)
         # "surbaya udah wbk?": a predicate asked of a place, or of a word only unit names
@@ -152,13 +165,26 @@ class Brain:
         service = self.normalizer.lexicon.service_words
         return not service.isdisjoint(self.normalizer.tokens(text))
 
+    def _places_named_in_kb(self) -> frozenset[str]:
+        """Cities and provinces the knowledge base mentions only by name ("Bandung", where
+        the 2015 ceremony was held). They are KB words, yet after a unit type ("kejari
+        bandung udah wbk?") they name the unit. Words the answers also write in lower case
+        ("tinggi", "lima", "daerah") are common words that happen to be in a region's name."""
+        lex = self.normalizer.lexicon
+        lower = {w for e in self.entries for w in _WORD.findall(f"{e.title} {e.answer}")
+                 if w.islower()}
+        return frozenset(
+            t for t in self.kb_vocabulary
+            if lex.places.get(t, 9) <= 2 and t not in lower and t not in self._chat_words
+            and t not in lex.place_words and t not in lex.unit_soft)
+
     def _name_tokens(self, lookup: Lookup) -> set[str]:
         """Words of the question that name a place or unit rather than a KB topic."""
         return {
             t
             for t in lookup.query
             if t not in self.units.query_types
-            and t not in self.kb_vocabulary
+            and (t not in self.kb_vocabulary or t in self._kb_places)
         }
 
     def _smalltalk(self, text: str) -> Reply | None:
