@@ -512,6 +512,14 @@ class Matcher:
             tokens = norm.content(norm.tokens(" ".join(tokens)))
         return tokens
 
+    def knows(self, token: str) -> bool:
+        """Whether the knowledge base uses the word, as typed, repaired or as a colloquial
+        verb's root ("ngajuin")."""
+        if token in self.known:
+            return True
+        standard = self._colloquial(token)
+        return standard in self.known or self.stemmer.stem(standard) in self.kb_stems
+
     def _standard(self, token: str) -> str:
         """An unknown word as the knowledge base would write it: its typo repair, else its
         colloquial root when the knowledge base uses that root ("nyanangin" → "canang")."""

@@ -124,6 +124,12 @@ def test_a_city_in_a_question_an_entry_answers_is_not_a_unit_look_up(shared_brai
     assert shared_brain.ask("minta no telp kejari bandung dong").kind != "not_found"
 
 
+def test_chat_spellings_of_knowledge_words_name_no_unit(shared_brain):
+    # "ttp" is "tetap" and "ngajuin" is "mengajukan": the message asks whether a unit may be
+    # proposed, and names none.
+    assert shared_brain.ask("lapas kami blm wtp, ttp bisa ngajuin wbk?").kind != "not_found"
+
+
 @pytest.mark.parametrize(
     "text",
     ["samsat buka hari sabtu ga", "lapas jam besuk kapan", "kantor imigrasi buka jam berapa"],
