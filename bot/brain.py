@@ -180,16 +180,16 @@ class Brain:
 
     def _name_tokens(self, lookup: Lookup) -> set[str]:
         """Words of the question that name a place or unit rather than a KB topic."""
-        places = self.normalizer.lexicon.places
-        return {
-            t
-            for t in lookup.query
-            if t not in self.units.query_types
-            and (t in self._kb_places or t not in self.kb_vocabulary and (
-                # A slip or a colloquial form of a KB word ("ngajuin") names nothing; a
-                # real place's name is not read as a slip.
-                t in places or not self.matcher.knows(t)))
-        }
+        return {t for t in lookup.query if t not in self.units.query_types and self._names(t)}
+
+    def _names(self, token: str) -> bool:
+        if token in self._kb_places:
+            return True
+        if token in self.kb_vocabulary:
+            return False
+        # A slip or a colloquial form of a KB word ("ngajuin") names nothing; a real place's
+        # name is never read as a slip.
+        return token in self.normalizer.lexicon.places or not self.matcher.knows(token)
 
     def _smalltalk(self, text: str) -> Reply | None:
         lex = self.normalizer.lexicon
