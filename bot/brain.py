@@ -113,7 +113,7 @@ class Brain:
             return self.list_reply(found)
         if lookup.choices and (lookup.types or len(lookup.query) > 1):
             # Every word of the question belongs to these units: a unit question.
-            return self._unit_choices(lookup.choices)
+            return self._unit_choices(lookup)
         names = self._name_tokens(lookup)
         # "dana desa", "zonasi sma": a type that is also an everyday word makes a unit
         # question only with a predicate asked.
@@ -152,7 +152,7 @@ class Brain:
             return self.list_reply(found)
         if unit_words:
             # One word that only unit names use ("gresik udah wbk?").
-            return self._unit_choices(lookup.choices)
+            return self._unit_choices(lookup)
         if decision.action == "suggest":
             return self._suggest(decision)
         if lookup.close and (lookup.status or lookup.close[0][1] >= CLOSE_NAME):
@@ -297,11 +297,18 @@ class Brain:
             notes=(texts.AWARD_YEAR_NOTE,),
         )
 
-    def _unit_choices(self, units: tuple[UnitRef, ...]) -> Reply:
+    def _unit_choices(self, lookup: Lookup) -> Reply:
+        units = lookup.choices
         choices = tuple(Choice(f"u:{u.id}", str(u.id), u.name) for u in units)
+        body = texts.UNIT_SUGGEST_BODY
+        if lookup.fitting:
+            # "polres kami udah wbk?": eight of 26 Polres, picked by name, are a sample; the
+            # user is asked for the name rather than left to think these are all.
+            body = texts.UNIT_SUGGEST_SOME.format(count=lookup.fitting,
+                                                  example=units[0].name.lower())
         return Reply(
             "suggest",
-            texts.UNIT_SUGGEST_BODY,
+            body,
             title=texts.UNIT_SUGGEST_TITLE,
             score=0.5,
             suggestions=choices,
@@ -328,7 +335,7 @@ class Brain:
         if lookup.answer is not None:
             return self.award_reply(lookup.answer, see_also=lookup.see_also)
         if lookup.choices:
-            return self._unit_choices(lookup.choices)
+            return self._unit_choices(lookup)
         return self._not_found(lookup)
 
     def _list_filters(self, text: str) -> tuple[list[Filter], str | None]:

@@ -116,6 +116,10 @@ NOT_FOUND = (
 NOT_FOUND_CLOSE = "Nama yang mirip di data kami:"
 UNIT_SUGGEST_TITLE = "Unit yang mana?"
 UNIT_SUGGEST_BODY = "Ada beberapa unit yang cocok. Pilih salah satu:"
+UNIT_SUGGEST_SOME = (
+    "Ada {count} unit yang cocok di data kami. Tulis juga nama unitnya, misalnya: {example}. "
+    "Beberapa di antaranya:"
+)
 LIST_TITLE = "{count} unit {what}"
 LIST_LINE = "• {unit}: {predicate} {year}"
 LIST_EMPTY = "Tidak ada unit {what} dalam data kami. Data kami baru sebagian."

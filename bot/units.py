@@ -69,6 +69,7 @@ class Lookup:
     see_also: tuple[UnitRef, ...] = ()
     types: frozenset[str] = frozenset()  # unit types the question names
     status: bool = False  # the question asks about a predicate ("udah wbk?")
+    fitting: int = 0  # units that fit as well as the choices, when more than are offered
 
 
 @dataclass(slots=True)
@@ -608,10 +609,10 @@ class UnitIndex:
             fewest = best[ranked[0]][:3]
             tied = [u for u in ranked if best[u][:3] == fewest]
             pool = tied if len(tied) > 1 else ranked
+            shown = pool[: max(limit, min(len(tied), _MAX_CHOICES))]
             return Lookup(
-                q, choices=tuple(self.units[u]
-                                 for u in pool[: max(limit, min(len(tied), _MAX_CHOICES))]),
-                types=q_types, status=status,
+                q, choices=tuple(self.units[u] for u in shown), types=q_types, status=status,
+                fitting=len(tied) if len(tied) > len(shown) else 0,
             )
         close = tuple((self.units[u], 100.0) for u in sorted(near_miss)[:limit])
         shown = {ref for ref, _ in close}

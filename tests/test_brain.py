@@ -124,6 +124,16 @@ def test_a_city_in_a_question_an_entry_answers_is_not_a_unit_look_up(shared_brai
     assert shared_brain.ask("minta no telp kejari bandung dong").kind != "not_found"
 
 
+def test_a_unit_type_without_a_name_asks_for_the_name(shared_brain):
+    # Eight Polres out of many are a sample, not the answer: the reply says so.
+    reply = shared_brain.ask("polres kami udah wbk belum")
+    assert reply.kind == "suggest"
+    assert len(reply.suggestions) < int(reply.body.split()[1])
+    assert "Tulis juga nama unitnya" in reply.body
+    # When every fitting unit is offered, the list is the whole answer.
+    assert "Tulis juga" not in shared_brain.ask("gresik udah wbk?").body
+
+
 def test_chat_spellings_of_knowledge_words_name_no_unit(shared_brain):
     # "ttp" is "tetap" and "ngajuin" is "mengajukan": the message asks whether a unit may be
     # proposed, and names none.
