@@ -57,7 +57,8 @@ def test_out_of_scope_is_refused_politely(shared_brain):
                                   "makasih banyak kak infonya", "selamat siang, ada orang?",
                                   "mksh min", "waalaikumsalam, makasih udah dibantu",
                                   "thanks a lot", "permisi kak, mau nanya2 boleh?",
-                                  "hai zibot", "wkwkwk makasih bang", "siip paham kak"])
+                                  "hai zibot", "wkwkwk makasih bang", "siip paham kak",
+                                  "matur nuwun mas", "hatur nuhun kang"])
 def test_smalltalk(shared_brain, text):
     assert shared_brain.ask(text).kind == "smalltalk"
 
