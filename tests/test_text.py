@@ -59,6 +59,7 @@ def test_a_word_many_slips_from_any_other_is_not_repaired():
         ("what is wbbm exactly", ["apa", "wbbm"]),
         ("tpi tu apaan", ["tpi", "definisi"]),
         ("wbk disebut mulu", ["wbk", "disebut"]),
+        ("bos nanya beda wbk wbbm", ["atasan", "beda", "wbk", "wbbm"]),
         ("piye carane entuk wbk", ["bagaimana", "carane", "dapat", "wbk"]),  # Javanese
         ("emangnya dimintain duit", ["dimintain", "uang"]),
         ("jumlah peraih wbk yg korup", ["jumlah", "penerima", "wbk", "korupsi"]),
