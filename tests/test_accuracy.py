@@ -23,6 +23,10 @@ KB_FLOORS = {
     "tune10": (0.80, 0.005, 0.91, 0),
     # A general mix written blind last; measured once on the old and new code, then pinned.
     "tune11": (0.715, 0.01, 0.92, 1),
+    # Blind: 77.8% first, 10 wrong of 215, 72.9% refused when measured once. Its out-of-scope
+    # questions ask ZI details no entry holds (survey sample sizes, TPN membership), and an
+    # entry that mentions the term is answered.
+    "tune12": (0.80, 0.045, 0.72, 0),
     "heldout": (0.875, 0.01, 0.94, 0),
 }
 
