@@ -128,9 +128,8 @@ class Brain:
         if kb_named and not lookup.status and (
                 lookup.query - lookup.types - names - self._name_parts):
             names = set()
-        if lookup.types and names and (lookup.status or (
-                typed and short and not self.units.topic_before_type(text, self._known_words)
-                and not self._asks_service(text))):
+        if (lookup.types and names and not self.units.topic_before_type(text, self._known_words)
+                and (lookup.status or (typed and short and not self._asks_service(text)))):
             # "polres bogor udah wbk?": a unit type and a name we do not have. A long
             # message that mentions a unit type ("saya direktur rsud, apakah rsud kami bisa
             # diusulkan wbk?") is the knowledge base's when it has an answer or choices.

@@ -155,7 +155,8 @@ def test_a_unit_whose_name_has_a_service_word_is_still_found(shared_brain):
 
 
 @pytest.mark.parametrize(
-    "text", ["akreditasi puskesmas paripurna syaratnya apa", "jam besuk lapas cipinang"]
+    "text", ["akreditasi puskesmas paripurna syaratnya apa", "jam besuk lapas cipinang",
+             "akreditasi rsud ada kaitannya sama wbk?"]
 )
 def test_a_topic_named_before_the_unit_type_is_not_a_unit_question(shared_brain, text):
     # Accreditation and visiting hours are asked of such units; no unit is looked up.
