@@ -57,6 +57,8 @@ def test_a_word_many_slips_from_any_other_is_not_repaired():
         ("landasan pembangunan zi", ["aturan", "bangun", "zi"]),
         ("requirements to nominate a unit", ["syarat", "usul", "a", "unit"]),
         ("what is wbbm exactly", ["apa", "wbbm"]),
+        ("is your list of wbk recipients complete or only partial",
+         ["daftar", "wbk", "penerima", "lengkap", "sebagian"]),
         ("tpi tu apaan", ["tpi", "definisi"]),
         ("wbk disebut mulu", ["wbk", "disebut"]),
         ("bos nanya beda wbk wbbm", ["atasan", "beda", "wbk", "wbbm"]),
