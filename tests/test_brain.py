@@ -58,7 +58,8 @@ def test_out_of_scope_is_refused_politely(shared_brain):
                                   "mksh min", "waalaikumsalam, makasih udah dibantu",
                                   "thanks a lot", "permisi kak, mau nanya2 boleh?",
                                   "hai zibot", "wkwkwk makasih bang", "siip paham kak",
-                                  "matur nuwun mas", "hatur nuhun kang"])
+                                  "matur nuwun mas", "hatur nuhun kang",
+                                  "sampai jumpa, semoga lancar"])
 def test_smalltalk(shared_brain, text):
     assert shared_brain.ask(text).kind == "smalltalk"
 
