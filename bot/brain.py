@@ -124,7 +124,7 @@ class Brain:
         # nothing else is said ("kejari bandung"; not "minta no telp kejari bandung"), and
         # only when no entry is sure it is the answer ("pn surabaya dulu dicabut wbk nya
         # gara2 apa" is the 2022 revocations entry's).
-        kb_named = names <= self._kb_places
+        kb_named = bool(names) and names <= self._kb_places
         if kb_named and not lookup.status and (
                 lookup.query - lookup.types - names - self._name_parts):
             names = set()
@@ -182,6 +182,7 @@ class Brain:
         return {t for t in lookup.query if t not in self.units.query_types and self._names(t)}
 
     def _names(self, token: str) -> bool:
+        """Whether a word of a unit question is (part of) the unit's name."""
         if token in self._kb_places:
             return True
         if token in self.kb_vocabulary:
@@ -301,8 +302,8 @@ class Brain:
         choices = tuple(Choice(f"u:{u.id}", str(u.id), u.name) for u in units)
         body = texts.UNIT_SUGGEST_BODY
         if lookup.fitting:
-            # "polres kami udah wbk?": eight of 26 Polres, picked by name, are a sample; the
-            # user is asked for the name rather than left to think these are all.
+            # "polres kami udah wbk?": eight of the 18 Polres that fit, first by name, are a
+            # sample; the user is asked for the name rather than left to think these are all.
             body = texts.UNIT_SUGGEST_SOME.format(count=lookup.fitting,
                                                   example=units[0].name.lower())
         return Reply(

@@ -271,7 +271,7 @@ class Matcher:
 
     # Made from the index at every start, not stored: they hold caches of their own.
     _TOOLS = frozenset({"entries", "normalizer", "params", "model", "typos", "stemmer",
-                        "_qwords", "_generic", "_colloquial"})
+                        "_qwords", "_generic", "standard"})
 
     def __init__(
         self,
@@ -326,7 +326,7 @@ class Matcher:
         self._qwords = lex.question_words
         # Words that say what kind of question it is, not what it is about.
         self._generic = (lex.question_words | set(lex.intents.values())) - lex.topical_intents
-        self._colloquial = lru_cache(maxsize=65536)(self._standard)
+        self.standard = lru_cache(maxsize=65536)(self._standard)
 
     def _build(self) -> None:
         entries = self.entries
@@ -506,7 +506,7 @@ class Matcher:
         # "namanya", and "halo" in "halo, apa itu wbk" is not part of the question.
         greetings = norm.lexicon.greetings
         raw = [t for t in norm.content(norm.tokens(text)) if t not in greetings]
-        tokens = [t if t in self.known else self._colloquial(t) for t in raw]
+        tokens = [t if t in self.known else self.standard(t) for t in raw]
         if tokens != raw:
             # A repaired word may complete a phrase ("zona integritsa" → "zi").
             tokens = norm.content(norm.tokens(" ".join(tokens)))
@@ -517,7 +517,7 @@ class Matcher:
         verb's root ("ngajuin")."""
         if token in self.known:
             return True
-        standard = self._colloquial(token)
+        standard = self.standard(token)
         return standard in self.known or self.stemmer.stem(standard) in self.kb_stems
 
     def _standard(self, token: str) -> str:
