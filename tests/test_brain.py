@@ -136,6 +136,13 @@ def test_a_unit_type_without_a_name_asks_for_the_name(shared_brain):
     assert "Tulis juga" not in shared_brain.ask("gresik udah wbk?").body
 
 
+def test_a_two_letter_slip_in_a_long_topic_word_is_repaired(shared_brain):
+    # "pencangan" is two slips from "pencanangan"; a curator's deliberate typo in a phrasing
+    # must not be a second word as near, or the repair is a tie and nothing is repaired.
+    reply = shared_brain.ask("pencangan zi itu apa")
+    assert (reply.kind, reply.id) == ("answer", "pencanangan")
+
+
 def test_chat_spellings_of_knowledge_words_name_no_unit(shared_brain):
     # "ttp" is "tetap" and "ngajuin" is "mengajukan": the message asks whether a unit may be
     # proposed, and names none.
