@@ -15,6 +15,7 @@ Slots that change the answer (WBK vs WBBM, a year) must agree, or the score is c
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import logging
 import math
@@ -409,6 +410,14 @@ class Matcher:
             *(docs[i].stems for i in self.entry_starts),
             (self.stemmer.stem(t) for v in lex.phrases.values() for t in v.split()),
             (self.stemmer.stem(t) for t in lex.unit_type_tokens))
+        # The counts each answer gives, by unit ("60%" → persen): see ``_lacks_count``.
+        self.entry_counts = {
+            e.id: frozenset(
+                unit for unit, spellings in lex.quantity_units.items()
+                if re.search(r"\d\s*(?:" + "|".join(map(re.escape, spellings)) + ")",
+                             e.answer.lower()))
+            for e in entries
+        }
         self.stem_entries = _postings(self.entry_stems)
         self.answer_entries = _postings(self.answer_stems)
 
@@ -669,7 +678,7 @@ class Matcher:
         if known:
             features = self.features(q, ranked)
             sure = self.confidence(features)
-            if sure >= p.answer_p:
+            if sure >= p.answer_p and not self._lacks_count(q, ranked[0].entry):
                 return Decision("answer", ranked, known, sure)
             if (sure >= p.suggest_p and features[_UNKNOWN] <= p.max_unknown
                     and not self._no_topic(q)):
@@ -684,6 +693,13 @@ class Matcher:
             # but the closest ones are what the user is looking for.
             return Decision("suggest", ranked, known, sure)
         return Decision("none", ranked, known, sure)
+
+    def _lacks_count(self, q: _Analyzed, entry: Entry) -> bool:
+        """The question asks a count ("brp hari", "berapa persen") that the entry's answer
+        does not give: the entry is about the topic, not about what was asked."""
+        units = self.normalizer.lexicon.quantity_units
+        asked = {t for w, t in itertools.pairwise(q.tokens) if w == "berapa" and t in units}
+        return not asked <= self.entry_counts[entry.id]
 
     def _no_topic(self, q: _Analyzed) -> bool:
         """One or two words, none of them a topic's ("sekarang", "pimpinan"): whatever

@@ -190,6 +190,8 @@ class Lexicon:
     # Everyday words and abbreviations a slip from a knowledge-base word ("bpkb" next to
     # "bpkp", "makan" next to "makna"): real words, never repaired into that word.
     everyday: frozenset[str] = frozenset()
+    # A count asked in these units ("brp hari") and how an answer writes that unit.
+    quantity_units: dict[str, tuple[str, ...]] = field(default_factory=dict)
     digest: str = ""  # of the lexicon file: stored unit keys made with another are redone
 
     @classmethod
@@ -225,6 +227,9 @@ class Lexicon:
             unit_common_types=_words(data.get("unit_common_types")),
             service_words=_words(data.get("service_words")),
             everyday=_words(data.get("everyday")),
+            # Not folded: "%" is how most answers write "persen".
+            quantity_units={fold(str(k)): tuple(str(v).lower() for v in vs)
+                            for k, vs in (data.get("quantity_units") or {}).items()},
             places=_place_words(path.parent / "places.txt"),
             unit_levels={fold(str(t)): int(level)
                          for level, types in (data.get("unit_levels") or {}).items()

@@ -143,6 +143,16 @@ def test_a_two_letter_slip_in_a_long_topic_word_is_repaired(shared_brain):
     assert (reply.kind, reply.id) == ("answer", "pencanangan")
 
 
+def test_a_count_the_answer_does_not_give_is_not_answered(shared_brain):
+    # The field-evaluation entry says what TPN does there, not for how many days.
+    reply = shared_brain.ask("evaluasi lapangan tpn biasanya berapa hari")
+    assert reply.kind != "answer"
+    assert "evaluasi-tpn" in [c.id for c in reply.suggestions]
+    # An answer that gives the count asked ("60%") is still given.
+    reply = shared_brain.ask("nilai minimal tiap area berapa persen")
+    assert (reply.kind, reply.id) == ("answer", "nilai-minimal-area")
+
+
 def test_chat_spellings_of_knowledge_words_name_no_unit(shared_brain):
     # "ttp" is "tetap" and "ngajuin" is "mengajukan": the message asks whether a unit may be
     # proposed, and names none.
