@@ -61,6 +61,7 @@ def test_a_word_many_slips_from_any_other_is_not_repaired():
          ["daftar", "wbk", "penerima", "lengkap", "sebagian"]),
         ("tpi tu apaan", ["tpi", "definisi"]),
         ("wbk disebut mulu", ["wbk", "disebut"]),
+        ("wtab udh keitung wbk blm", ["wtab", "sudah", "terhitung", "wbk", "belum"]),
         ("bos nanya beda wbk wbbm", ["atasan", "beda", "wbk", "wbbm"]),
         ("piye carane entuk wbk", ["bagaimana", "carane", "dapat", "wbk"]),  # Javanese
         ("emangnya dimintain duit", ["dimintain", "uang"]),
