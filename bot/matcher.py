@@ -53,6 +53,8 @@ FEATURES = (
     "fit_gap", "fuzzy_gap", "cover_gap", "votes", "votes_gap",
 )
 _UNKNOWN = FEATURES.index("unknown")
+# How the lexicon writes "what is": "apa itu X", "X tuh apaan", "pengertian X".
+_DEFINITION_ASKS = frozenset({"apa", "definisi"})
 
 
 @dataclass(frozen=True)
@@ -410,6 +412,20 @@ class Matcher:
             *(docs[i].stems for i in self.entry_starts),
             (self.stemmer.stem(t) for v in lex.phrases.values() for t in v.split()),
             (self.stemmer.stem(t) for t in lex.unit_type_tokens))
+        # The terms each entry defines (see ``_undefined``): its title's words, and any word
+        # that one of its phrasings asks about alone ("lke itu apa").
+        generic = self._generic
+        self.entry_defines = {}
+        i = 0
+        for entry in entries:
+            defined: set[str] = set()
+            for k in range(1 + len(entry.phrasings)):
+                toks = phrase_tokens[i + k]
+                words = {t for t in toks if t not in generic}
+                if k == 0 or len(words) == 1:
+                    defined |= words
+            self.entry_defines[entry.id] = frozenset(defined)
+            i += 1 + len(entry.phrasings)
         # The counts each answer gives, by unit ("60%" → persen): see ``_lacks_count``.
         self.entry_counts = {
             e.id: frozenset(
@@ -678,7 +694,9 @@ class Matcher:
         if known:
             features = self.features(q, ranked)
             sure = self.confidence(features)
-            if sure >= p.answer_p and not self._lacks_count(q, ranked[0].entry):
+            best = ranked[0].entry
+            if (sure >= p.answer_p and not self._lacks_count(q, best)
+                    and not self._undefined(q, best)):
                 return Decision("answer", ranked, known, sure)
             if (sure >= p.suggest_p and features[_UNKNOWN] <= p.max_unknown
                     and not self._no_topic(q)):
@@ -700,6 +718,14 @@ class Matcher:
         units = self.normalizer.lexicon.quantity_units
         asked = {t for w, t in itertools.pairwise(q.tokens) if w == "berapa" and t in units}
         return not asked <= self.entry_counts[entry.id]
+
+    def _undefined(self, q: _Analyzed, entry: Entry) -> bool:
+        """A bare "what is X" ("LHKASN itu apa") that the entry does not define: it only
+        mentions X (the unit requirements list LHKASN compliance)."""
+        words = {t for t in q.tokens if t not in self._generic}
+        if len(words) != 1 or not set(q.tokens) - words <= _DEFINITION_ASKS:
+            return False
+        return not words <= self.entry_defines[entry.id]
 
     def _no_topic(self, q: _Analyzed) -> bool:
         """One or two words, none of them a topic's ("sekarang", "pimpinan"): whatever

@@ -153,6 +153,13 @@ def test_a_count_the_answer_does_not_give_is_not_answered(shared_brain):
     assert (reply.kind, reply.id) == ("answer", "nilai-minimal-area")
 
 
+def test_what_is_x_is_answered_only_by_an_entry_that_defines_x(shared_brain):
+    # The unit requirements list LHKASN compliance; they do not say what LHKASN is.
+    assert shared_brain.ask("LHKASN itu apa sih").kind != "answer"
+    reply = shared_brain.ask("lke itu apa")
+    assert (reply.kind, reply.id) == ("answer", "lke")
+
+
 def test_chat_spellings_of_knowledge_words_name_no_unit(shared_brain):
     # "ttp" is "tetap" and "ngajuin" is "mengajukan": the message asks whether a unit may be
     # proposed, and names none.
