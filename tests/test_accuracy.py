@@ -26,7 +26,7 @@ KB_FLOORS = {
     # Blind: 77.8% first, 10 wrong of 215, 72.9% refused when measured once. Its out-of-scope
     # questions ask ZI details no entry holds (survey sample sizes, TPN membership), and an
     # entry that mentions the term is answered.
-    "tune12": (0.80, 0.035, 0.74, 0),
+    "tune12": (0.80, 0.03, 0.74, 0),
     # Blind: 76.2% first, 7 wrong of 199, 72.9% refused, 3 of 4 greetings on the code before
     # the work it was measured for; 76.2%, 6, 75.0%, 3 of 4 after. Then English words added.
     "tune13": (0.785, 0.025, 0.76, 0),
