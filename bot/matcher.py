@@ -357,9 +357,12 @@ class Matcher:
         entry_stems: list[set[str]] = [set() for _ in entries]
         entry_slots: list[set[str]] = [set() for _ in entries]
         doc_slots: list[frozenset[str]] = []
+        # The terms each entry defines (see ``_undefined``): its title's words, and any word
+        # that one of its phrasings asks about alone ("lke itu apa").
+        entry_defines: list[set[str]] = [set() for _ in entries]
         i = 0
         for index, entry in enumerate(entries):
-            for _doc in (entry.title, *entry.phrasings):
+            for k, _doc in enumerate((entry.title, *entry.phrasings)):
                 toks = phrase_tokens[i]
                 i += 1
                 stems = frozenset(self.stemmer.stem(t) for t in toks)
@@ -367,6 +370,11 @@ class Matcher:
                 doc_slots.append(_slots(toks))
                 entry_slots[index] |= doc_slots[-1]
                 docs.append(_Doc(index, self._fuzzy_text(toks), stems, 0.0))
+                words = {t for t in toks if t not in self._generic}
+                if k == 0 or len(words) == 1:
+                    entry_defines[index] |= words
+        self.entry_defines = {e.id: frozenset(d) for e, d in zip(entries, entry_defines,
+                                                                   strict=True)}
         # Each phrasing's own slots, for its vote: a phrasing about WBK (or 2018) is no
         # evidence for a question about WBBM (or 2020), even in an entry that has both.
         self._doc_slots = _SlotIndex.of(doc_slots)
@@ -412,26 +420,12 @@ class Matcher:
             *(docs[i].stems for i in self.entry_starts),
             (self.stemmer.stem(t) for v in lex.phrases.values() for t in v.split()),
             (self.stemmer.stem(t) for t in lex.unit_type_tokens))
-        # The terms each entry defines (see ``_undefined``): its title's words, and any word
-        # that one of its phrasings asks about alone ("lke itu apa").
-        generic = self._generic
-        self.entry_defines = {}
-        i = 0
-        for entry in entries:
-            defined: set[str] = set()
-            for k in range(1 + len(entry.phrasings)):
-                toks = phrase_tokens[i + k]
-                words = {t for t in toks if t not in generic}
-                if k == 0 or len(words) == 1:
-                    defined |= words
-            self.entry_defines[entry.id] = frozenset(defined)
-            i += 1 + len(entry.phrasings)
         # The counts each answer gives, by unit ("60%" → persen): see ``_lacks_count``.
+        counts = {unit: re.compile(r"\d\s*(?:" + "|".join(map(re.escape, spellings)) + ")")
+                  for unit, spellings in lex.quantity_units.items()}
         self.entry_counts = {
-            e.id: frozenset(
-                unit for unit, spellings in lex.quantity_units.items()
-                if re.search(r"\d\s*(?:" + "|".join(map(re.escape, spellings)) + ")",
-                             e.answer.lower()))
+            e.id: frozenset(unit for unit, pattern in counts.items()
+                            if pattern.search(e.answer.lower()))
             for e in entries
         }
         self.stem_entries = _postings(self.entry_stems)
@@ -700,7 +694,7 @@ class Matcher:
                 return Decision("answer", ranked, known, sure)
             if (sure >= p.suggest_p and features[_UNKNOWN] <= p.max_unknown
                     and not self._no_topic(q)):
-                if ranked[0].entry.is_redirect:
+                if best.is_redirect:
                     # A redirect states no fact about ZI, only where such questions are
                     # asked; a list of choices headed by "outside this bot" helps less than
                     # saying so.
