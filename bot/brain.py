@@ -102,7 +102,7 @@ class Brain:
             return Reply("fallback", texts.EMPTY_QUESTION.format(example=texts.EXAMPLES[0]))
         if len(text) > MAX_QUESTION:
             return Reply("fallback", texts.TOO_LONG)
-        small = self._smalltalk(text)
+        small = self._smalltalk(text, who)
         if small is not None:
             return small
         lookup = self.units.lookup(text)
@@ -191,10 +191,10 @@ class Brain:
         # name is never read as a slip.
         return token in self.normalizer.lexicon.places or not self.matcher.knows(token)
 
-    def _smalltalk(self, text: str) -> Reply | None:
+    def _smalltalk(self, text: str, who: Who | None = None) -> Reply | None:
         lex = self.normalizer.lexicon
-        # "permisi" is a filler to the matcher but a greeting here.
-        chat = self._smalltalk_words
+        # "permisi" is a filler to the matcher but a greeting here; "kamu" a word for the bot.
+        chat = self._smalltalk_words | lex.help_words | lex.bot_words
         tokens = [t for t in self.normalizer.tokens(text) if t not in lex.stopwords or t in chat]
         if not tokens:
             # Only particles ("ok", "sip"): a polite nudge, not an error.
@@ -207,14 +207,25 @@ class Brain:
                 kinds.add("bye")
             elif t in lex.greetings:
                 kinds.add("greeting")
-            elif t not in lex.question_words and t not in lex.courtesy:
+            elif t in lex.help_words:
+                kinds.add("help")
+            elif t in lex.bot_words:
+                kinds.add("bot")
+            elif t in lex.question_words or t in lex.bot_asks:
+                kinds.add("asks")
+            elif t not in lex.courtesy:
                 # "halo, apa kabar?" and "makasih banyak infonya" are still smalltalk.
                 return None
-        if not kinds:
-            return None
-        body = (texts.SMALLTALK_THANKS if "thanks" in kinds
-                else texts.SMALLTALK_BYE if "bye" in kinds else texts.SMALLTALK_GREETING)
-        return Reply("smalltalk", body, score=1.0)
+        if kinds & {"thanks", "bye", "greeting"}:
+            body = (texts.SMALLTALK_THANKS if "thanks" in kinds
+                    else texts.SMALLTALK_BYE if "bye" in kinds else texts.SMALLTALK_GREETING)
+            return Reply("smalltalk", body, score=1.0)
+        if "help" in kinds:
+            return self.help(who)
+        if {"bot", "asks"} <= kinds:
+            # "kamu siapa", "bot ini bisa apa": the welcome says who the bot is and what it does.
+            return self.start(who=who)
+        return None
 
     # ------------------------------------------------------------ knowledge
     def entry_reply(self, entry: Entry, score: float = 1.0) -> Reply:

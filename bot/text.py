@@ -171,6 +171,9 @@ class Lexicon:
     thanks: frozenset[str] = frozenset()
     farewells: frozenset[str] = frozenset()
     courtesy: frozenset[str] = frozenset()
+    help_words: frozenset[str] = frozenset()
+    bot_words: frozenset[str] = frozenset()
+    bot_asks: frozenset[str] = frozenset()
     no_stem: frozenset[str] = frozenset()
     unit_families: dict[str, str] = field(default_factory=dict)
     unit_soft: frozenset[str] = frozenset()
@@ -214,6 +217,9 @@ class Lexicon:
             thanks=_words(data.get("thanks")),
             farewells=_words(data.get("farewells")),
             courtesy=_words(data.get("courtesy")),
+            help_words=_words(data.get("help_words")),
+            bot_words=_words(data.get("bot_words")),
+            bot_asks=_words(data.get("bot_asks")),
             no_stem=_words(data.get("no_stem")),
             unit_families=_invert(data.get("unit_families")),
             unit_soft=_words(data.get("unit_soft")),
@@ -266,7 +272,7 @@ class Normalizer:
         # read as themselves; a word the lexicon knows as it is stays.
         self._chat = (
             lexicon.stopwords | lexicon.greetings | lexicon.thanks | lexicon.farewells
-            | lexicon.courtesy | lexicon.question_words
+            | lexicon.courtesy | lexicon.question_words | lexicon.help_words | lexicon.bot_words
             | {k for k in lexicon.slang if " " not in k}
         )
         self.tokens = lru_cache(maxsize=65536)(self._tokens)

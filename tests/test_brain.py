@@ -70,6 +70,28 @@ def test_a_farewell_is_answered_with_one(shared_brain, text):
     assert (reply.kind, reply.body) == ("smalltalk", texts.SMALLTALK_BYE)
 
 
+@pytest.mark.parametrize("text", ["help", "menu", "bantuan dong kak", "tolong"])
+def test_asking_for_help_gets_the_help_text(shared_brain, text):
+    assert shared_brain.ask(text).title == texts.HELP_TITLE
+
+
+@pytest.mark.parametrize("text", ["kamu siapa sih", "bot ini bisa ngapain aja", "what can you do",
+                                  "kamu bisa jawab apa aja", "apa yang bisa kamu lakukan"])
+def test_a_question_about_the_bot_gets_the_welcome(shared_brain, text):
+    assert shared_brain.ask(text).title == texts.WELCOME_TITLE
+
+
+@pytest.mark.parametrize("text", ["thank you", "thanks bot", "makasih atas bantuannya"])
+def test_thanks_that_name_the_bot_or_help_are_thanks(shared_brain, text):
+    assert shared_brain.ask(text).body == texts.SMALLTALK_THANKS
+
+
+@pytest.mark.parametrize("text", ["kamu umur brp", "kamu bisa jawab soal ujian cpns?",
+                                  "kamu manusia atau robot"])
+def test_other_questions_to_the_bot_are_out_of_scope(shared_brain, text):
+    assert shared_brain.ask(text).kind == "fallback"
+
+
 @pytest.mark.parametrize("text", ["makasih, tapi syarat wbk apa?", "banyak", "ada orang?",
                                   "bisa?", "permisi, apa itu wbk", "sampai kapan?"])
 def test_courtesy_words_alone_or_around_a_question_are_not_smalltalk(shared_brain, text):
