@@ -19,7 +19,7 @@ import math
 import random
 import sys
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -55,8 +55,9 @@ class Example:
     # a redirect entry, which refuses politely and says where to ask (as `zibot eval` counts).
     right: bool
     in_scope: bool
-    redirect: bool = False  # the best entry is a redirect, given outright over choices
     split: str = ""
+    # Matcher.guards for the question and its best entry: the rest of what Params.act needs.
+    guards: dict[str, bool] = field(default_factory=dict)
 
 
 def example(matcher: Matcher, case: Case) -> Example | None:
@@ -72,8 +73,8 @@ def example(matcher: Matcher, case: Case) -> Example | None:
         matcher.features(q, tuple(ranked)),
         best.id in case.gold.split("|") if in_scope else best.is_redirect,
         in_scope,
-        best.is_redirect,
         case.split,
+        matcher.guards(q, best),
     )
 
 
@@ -208,15 +209,15 @@ class Tally:
     choices_out_of_scope: int = 0
 
     def add(self, row: Example, p: float, params: Params) -> None:
-        if p >= params.answer_p:
+        action = params.act(p, row.features[_UNKNOWN], **row.guards)
+        if action == "answer":
             if not row.right:
                 self.wrong += 1
             elif row.in_scope:
                 self.right += 1
             else:
                 self.redirected += 1
-        elif (p >= params.suggest_p and row.features[_UNKNOWN] <= params.max_unknown
-              and not row.redirect):
+        elif action == "suggest":
             if row.in_scope:
                 self.choices_in_scope += row.right
             else:

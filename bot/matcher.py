@@ -99,6 +99,20 @@ class Params:
     w_bayes: float = 0.2
     bayes_alpha: float = 1.0  # additive smoothing of the per-entry stem counts
 
+    def act(self, sure: float, unknown: float, *, redirect: bool = False,
+            may_answer: bool = True, has_topic: bool = True) -> str:
+        """"answer", "suggest" or "none" for a best entry the model is ``sure`` of; the rule
+        of ``Matcher.decide``, kept here so that ``bench.fit`` counts what the bot would do.
+        ``may_answer`` is false when the entry does not give what was asked (a count, a
+        definition); ``has_topic`` when the question names no topic at all."""
+        if sure >= self.answer_p and may_answer:
+            return "answer"
+        if sure >= self.suggest_p and unknown <= self.max_unknown and has_topic:
+            # A redirect states no fact about ZI, only where such questions are asked; a list
+            # of choices headed by "outside this bot" helps less than saying so.
+            return "answer" if redirect else "suggest"
+        return "none"
+
 
 class Scored(NamedTuple):
     # A NamedTuple, not a dataclass: every question makes one per entry.
@@ -688,23 +702,22 @@ class Matcher:
         if known:
             features = self.features(q, ranked)
             sure = self.confidence(features)
-            best = ranked[0].entry
-            if (sure >= p.answer_p and not self._lacks_count(q, best)
-                    and not self._undefined(q, best)):
-                return Decision("answer", ranked, known, sure)
-            if (sure >= p.suggest_p and features[_UNKNOWN] <= p.max_unknown
-                    and not self._no_topic(q)):
-                if best.is_redirect:
-                    # A redirect states no fact about ZI, only where such questions are
-                    # asked; a list of choices headed by "outside this bot" helps less than
-                    # saying so.
-                    return Decision("answer", ranked, known, sure)
-                return Decision("suggest", ranked, known, sure)
+            action = p.act(sure, features[_UNKNOWN], **self.guards(q, ranked[0].entry))
+            if action != "none":
+                return Decision(action, ranked, known, sure)
         if self._vague(q):
             # "nilai minimal", "syarat": a topic without the question. No one entry is likely,
             # but the closest ones are what the user is looking for.
             return Decision("suggest", ranked, known, sure)
         return Decision("none", ranked, known, sure)
+
+    def guards(self, q: _Analyzed, best: Entry) -> dict[str, bool]:
+        """What ``Params.act`` needs to know besides the model's confidence."""
+        return {
+            "redirect": best.is_redirect,
+            "may_answer": not self._lacks_count(q, best) and not self._undefined(q, best),
+            "has_topic": not self._no_topic(q),
+        }
 
     def _lacks_count(self, q: _Analyzed, entry: Entry) -> bool:
         """The question asks a count ("brp hari", "berapa persen") that the entry's answer

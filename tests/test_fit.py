@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from bench.fit import Example, example, fit
+from bench.fit import Example, Tally, example, fit
 from bot.confidence import MODEL_PATH, ConfidenceModel
 from bot.evaluate import Case
 from bot.matcher import FEATURES, Matcher
@@ -69,8 +69,29 @@ def test_a_model_for_other_features_is_refused(shared_brain):
 def test_an_out_of_scope_question_is_rightly_matched_only_by_a_redirect(shared_brain):
     matcher = shared_brain.matcher
     redirected = example(matcher, Case("t", "OOS", "pendaftaran cpns kapan dibuka"))
-    assert redirected.right and not redirected.in_scope and redirected.redirect
+    assert redirected.right and not redirected.in_scope and redirected.guards["redirect"]
     answered = example(matcher, Case("t", "OOS", "minta contoh spanduk pencanangan zi"))
     assert not answered.right
     assert example(matcher, Case("t", "zi-definisi", "zona integritas itu apa")).right
     assert example(matcher, Case("t", "OOS", "resep rendang")) is None
+
+
+@pytest.mark.parametrize("gold, question", [
+    ("evaluasi-tpn", "evaluasi lapangan TPN biasanya brp hari"),
+    ("syarat-unit", "LHKASN itu apa sih"),
+    ("OOS", "pendaftaran cpns kapan dibuka"),
+    ("zi-definisi", "zona integritas itu apa"),
+    ("OOS", "sekarang"),
+])
+def test_the_fitting_bench_counts_what_the_bot_does(shared_brain, gold, question):
+    """Including the rules about the question itself: a count or a definition the entry does
+    not give, no topic named, a redirect given outright."""
+    matcher = shared_brain.matcher
+    row = example(matcher, Case("t", gold, question))
+    tally = Tally()
+    tally.add(row, matcher.confidence(row.features), matcher.params)
+    action = matcher.decide(question).action
+    answered = tally.right + tally.wrong + tally.redirected
+    # Each question's best entry is its label, so choices led by it are counted.
+    choices = tally.choices_in_scope + tally.choices_out_of_scope
+    assert (answered, choices) == (action == "answer", action == "suggest")
