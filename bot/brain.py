@@ -109,8 +109,8 @@ class Brain:
         if lookup.answer is not None:
             return self.award_reply(lookup.answer, see_also=lookup.see_also)
         found, listing = self._list_filters(text)
-        if listing == "explicit":
-            return self.list_reply(found)
+        if listing in ("explicit", "count"):
+            return self.list_reply(found, counted=listing == "count")
         if lookup.choices and (lookup.types or len(lookup.query) > 1):
             # Every word of the question belongs to these units: a unit question.
             return self._unit_choices(lookup)
@@ -355,10 +355,17 @@ class Brain:
         lex = self.normalizer.lexicon
         found, rest = self.filters.parse(text)
         kinds = {f.kind for f in found}
-        if "predikat" not in kinds or {"berapa", "jumlah"} & set(rest):
-            # "berapa yang dapat wbk 2020" asks for national figures, not our partial list.
+        if "predikat" not in kinds:
             return found, None
         filler = lex.list_words | lex.list_filler | lex.stopwords | lex.question_words
+        if lex.count_words & set(rest):
+            # "berapa yang dapat wbk 2020" asks for national figures, not our partial list;
+            # "berapa unit polri yang dapat wbbm 2020" asks what the national figures do not
+            # give, and our list is the nearest thing we have, said to be partial.
+            if kinds & {"instansi", "jenis", "wilayah"} and all(
+                    t in filler or t in lex.count_words for t in rest):
+                return found, "count"
+            return found, None
         if any(t not in filler for t in rest):
             return found, None
         if set(rest) & lex.list_words:
@@ -369,7 +376,7 @@ class Brain:
             return found, "implicit"
         return found, None
 
-    def list_reply(self, found: list[Filter]) -> Reply:
+    def list_reply(self, found: list[Filter], *, counted: bool = False) -> Reply:
         rows = self.store.award_rows()
         matched = []
         for row in rows:
@@ -384,7 +391,8 @@ class Brain:
                 title=texts.LIST_TITLE.format(count=0, what=what),
                 notes=(texts.LIST_NOTE,),
             )
-        lines = [
+        lines = [texts.LIST_COUNT.format(what=what), ""] if counted else []
+        lines += [
             texts.LIST_LINE.format(
                 unit=r["name"], predicate=r["predicate"], year=r["year"] or "-"
             )

@@ -60,7 +60,10 @@ def _kb_outcome(case: Case, reply: Reply, brain: Brain, result: Result) -> str |
         result.add("oos")
         redirect = reply.kind == "answer" and reply.id in brain.by_id \
             and brain.by_id[reply.id].is_redirect
-        if reply.kind in ("fallback", "smalltalk") or redirect:
+        # A list from the awards table ("berapa unit polri yang wbbm 2020") says that our
+        # sources give no figure and shows only recorded rows: no knowledge fact is claimed.
+        listed = reply.kind == "award" and reply.id is None
+        if reply.kind in ("fallback", "smalltalk") or redirect or listed:
             result.add("oos_refused")
             return None
         if reply.kind == "suggest":

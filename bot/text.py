@@ -183,6 +183,7 @@ class Lexicon:
     unit_status: frozenset[str] = frozenset()
     list_words: frozenset[str] = frozenset()
     list_filler: frozenset[str] = frozenset()
+    count_words: frozenset[str] = frozenset()
     instansi: dict[str, str] = field(default_factory=dict)
     # Words of real region names with the highest level they name (knowledge/places.txt);
     # unit_levels: the level a unit type serves. Together: which words are never typos.
@@ -229,6 +230,7 @@ class Lexicon:
             unit_status=_words(data.get("unit_status")),
             list_words=_words(data.get("list_words")),
             list_filler=_words(data.get("list_filler")),
+            count_words=_words(data.get("count_words")),
             instansi=_invert(data.get("instansi")),
             unit_common_types=_words(data.get("unit_common_types")),
             service_words=_words(data.get("service_words")),

@@ -124,6 +124,10 @@ LIST_TITLE = "{count} unit {what}"
 LIST_LINE = "• {unit}: {predicate} {year}"
 LIST_EMPTY = "Tidak ada unit {what} dalam data kami. Data kami baru sebagian."
 LIST_MORE = "... dan {more} unit lagi. Persempit dengan tahun, wilayah atau instansi."
+LIST_COUNT = (
+    "Angka resmi untuk {what} tidak ada di sumber kami. Yang tercatat di data kami "
+    "(baru sebagian):"
+)
 LIST_NOTE = "Data kami baru sebagian; daftar resmi ada pada keputusan Kementerian PANRB."
 
 # Subscriptions

@@ -5,6 +5,7 @@ import json
 import pytest
 
 from bot import render, texts
+from bot.evaluate import Case, evaluate
 from bot.reply import KINDS, Who
 
 
@@ -298,6 +299,27 @@ def test_list_by_instansi_predicate_and_year(shared_brain):
     assert reply.kind == "award"
     assert "Polresta Banyuwangi" in reply.body
     assert "2024" not in reply.body
+
+
+@pytest.mark.parametrize("text", ["berapa unit polri yang dapat WBBM di 2020?",
+                                  "berapa jumlah lapas yang sudah WBK se-indonesia"])
+def test_a_count_for_one_instansi_or_unit_type_is_our_partial_list(shared_brain, text):
+    # The national figures do not answer it; the list says what it is.
+    reply = shared_brain.ask(text)
+    assert reply.kind == "award"
+    assert reply.body.startswith(texts.LIST_COUNT.split("{")[0])
+    assert texts.LIST_NOTE in reply.notes
+
+
+def test_a_national_count_is_the_knowledge_base_s(shared_brain):
+    reply = shared_brain.ask("berapa yg dapat wbk 2020")
+    assert (reply.kind, reply.id) == ("answer", "statistik-2020")
+
+
+def test_evaluation_counts_a_partial_list_for_an_out_of_scope_count_as_refused(shared_brain):
+    cases = [Case("t", "OOS", "berapa unit polri yang dapat WBBM di 2020?")]
+    counts = evaluate(shared_brain, cases, "kb").counts
+    assert (counts.get("oos_refused"), counts.get("wrong", 0)) == (1, 0)
 
 
 def test_check_command_never_answers_from_the_knowledge_base(shared_brain):
