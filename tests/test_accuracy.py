@@ -30,6 +30,13 @@ KB_FLOORS = {
     # Blind: 76.2% first, 7 wrong of 199, 72.9% refused, 3 of 4 greetings on the code before
     # the work it was measured for; 76.2%, 6, 75.0%, 3 of 4 after. Then English words added.
     "tune13": (0.785, 0.025, 0.76, 0),
+    # Blind, measured once: 83.9% first, 8 wrong of 211, 68.4% refused, 2 of 5 greetings.
+    "tune14": (0.83, 0.035, 0.68, 0),
+    # Blind, measured once: 79.3% first, 18 wrong of 237, 49.1% refused, 3 of 5 greetings;
+    # five labels were then widened where another entry's answer holds the fact (82.1%, 13
+    # wrong counted that way). Its out-of-scope questions ask details (enactment dates, names
+    # of the 19 K/L, LKE item counts) of an entry's topic that the entry does not give.
+    "tune15": (0.815, 0.05, 0.53, 0),
     "heldout": (0.875, 0.01, 0.94, 0),
 }
 
