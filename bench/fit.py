@@ -58,6 +58,9 @@ class Example:
     split: str = ""
     # Matcher.guards for the question and its best entry: the rest of what Params.act needs.
     guards: dict[str, bool] = field(default_factory=dict)
+    # Whether the entry Matcher.definition answers with, when the model is not sure, is
+    # right; None when the question does not ask a term's meaning that way.
+    defined: bool | None = None
 
 
 def example(matcher: Matcher, case: Case) -> Example | None:
@@ -66,15 +69,17 @@ def example(matcher: Matcher, case: Case) -> Example | None:
     q = matcher.analyze(case.question)
     if not q.tokens or not matcher.has_known_content(q):
         return None
-    ranked = matcher.score(q)
+    ranked = tuple(matcher.score(q))
     best = ranked[0].entry
     in_scope = case.gold != "OOS"
+    defined = matcher.definition(q, ranked)
     return Example(
-        matcher.features(q, tuple(ranked)),
+        matcher.features(q, ranked),
         best.id in case.gold.split("|") if in_scope else best.is_redirect,
         in_scope,
         case.split,
         matcher.guards(q, best),
+        None if defined is None else in_scope and defined.entry.id in case.gold.split("|"),
     )
 
 
@@ -210,8 +215,11 @@ class Tally:
 
     def add(self, row: Example, p: float, params: Params) -> None:
         action = params.act(p, row.features[_UNKNOWN], **row.guards)
+        right = row.right
+        if action != "answer" and row.defined is not None:
+            action, right = "answer", row.defined
         if action == "answer":
-            if not row.right:
+            if not right:
                 self.wrong += 1
             elif row.in_scope:
                 self.right += 1

@@ -434,6 +434,21 @@ class Matcher:
             *(docs[i].stems for i in self.entry_starts),
             (self.stemmer.stem(t) for v in lex.phrases.values() for t in v.split()),
             (self.stemmer.stem(t) for t in lex.unit_type_tokens))
+        # Entries that say what one term is: a title "Apa itu X?", or a title that is one
+        # term ("Tim Penilai Internal (TPI)"), keyed by the title's words; and the words of all
+        # titles, which name topics. See ``_definition``.
+        self._plain = lex.question_words | lex.courtesy | lex.stopwords | {"definisi"}
+        title_words = [
+            frozenset(t for t in normalizer.content(normalizer.tokens(e.title))
+                      if t not in self._plain)
+            for e in entries
+        ]
+        self.title_stems = frozenset(self.stemmer.stem(t) for w in title_words for t in w)
+        definers: dict[frozenset[str], list[str]] = {}
+        for e, words in zip(entries, title_words, strict=True):
+            if words and ("definisi" in normalizer.tokens(e.title)[:1] or len(words) == 1):
+                definers.setdefault(words, []).append(e.id)
+        self.definitions = {w: ids[0] for w, ids in definers.items() if len(ids) == 1}
         # The counts each answer gives, by unit ("60%" → persen): see ``_lacks_count``.
         counts = {unit: re.compile(r"\d\s*(?:" + "|".join(map(re.escape, spellings)) + ")")
                   for unit, spellings in lex.quantity_units.items()}
@@ -703,6 +718,11 @@ class Matcher:
             features = self.features(q, ranked)
             sure = self.confidence(features)
             action = p.act(sure, features[_UNKNOWN], **self.guards(q, ranked[0].entry))
+            if action != "answer" and (defined := self.definition(q, ranked)) is not None:
+                first = (defined, *(s for s in ranked if s is not defined))
+                # The model's own view of that entry, below the answer threshold: the rule,
+                # not the model, answered.
+                return Decision("answer", first, known, self.confidence(self.features(q, first)))
             if action != "none":
                 return Decision(action, ranked, known, sure)
         if self._vague(q):
@@ -718,6 +738,31 @@ class Matcher:
             "may_answer": not self._lacks_count(q, best) and not self._undefined(q, best),
             "has_topic": not self._no_topic(q),
         }
+
+    def definition(self, q: _Analyzed, ranked: tuple[Scored, ...]) -> Scored | None:
+        """The entry that defines the one term whose meaning is asked, when the model is not
+        sure enough: "kantor imigrasi deket rumah ada tulisan wbbm, itu artinya apa". The
+        words around the term name no topic, so they cannot be what is asked; the meaning
+        word sits next to the term (at most one word between), and the entry is among the
+        three best. "RB tematik ... itu maksudnya" asks about another term; "wbk itu singkatan
+        bahasa jerman?" asks about a language."""
+        tokens = q.tokens
+        if "definisi" not in tokens or not self.normalizer.lexicon.language_words.isdisjoint(
+                tokens):
+            return None
+        topical = frozenset(t for t in tokens if t not in self._plain
+                            and self.stemmer.stem(t) in self.title_stems)
+        entry_id = self.definitions.get(topical)
+        if entry_id is None:
+            return None
+        asks = [i for i, t in enumerate(tokens) if t == "definisi"]
+        terms = [i for i, t in enumerate(tokens) if t in topical]
+        if all(abs(i - j) > 2 for i in asks for j in terms):
+            return None
+        found = next((s for s in ranked[:3] if s.entry.id == entry_id), None)
+        if found is None or not self.guards(q, found.entry)["may_answer"]:
+            return None
+        return found
 
     def _lacks_count(self, q: _Analyzed, entry: Entry) -> bool:
         """The question asks a count ("brp hari", "berapa persen") that the entry's answer

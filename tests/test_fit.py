@@ -82,6 +82,7 @@ def test_an_out_of_scope_question_is_rightly_matched_only_by_a_redirect(shared_b
     ("OOS", "pendaftaran cpns kapan dibuka"),
     ("zi-definisi", "zona integritas itu apa"),
     ("OOS", "sekarang"),
+    ("wbbm-definisi", "kantor imigrasi deket rumah ada tulisan wbbm, itu artinya apa"),
 ])
 def test_the_fitting_bench_counts_what_the_bot_does(shared_brain, gold, question):
     """Including the rules about the question itself: a count or a definition the entry does
@@ -92,6 +93,6 @@ def test_the_fitting_bench_counts_what_the_bot_does(shared_brain, gold, question
     tally.add(row, matcher.confidence(row.features), matcher.params)
     action = matcher.decide(question).action
     answered = tally.right + tally.wrong + tally.redirected
-    # Each question's best entry is its label, so choices led by it are counted.
+    # Each question's label is the entry the bot answers with or leads its choices with.
     choices = tally.choices_in_scope + tally.choices_out_of_scope
     assert (answered, choices) == (action == "answer", action == "suggest")

@@ -151,3 +151,25 @@ def test_a_redirect_is_given_where_choices_would_be_offered():
     decision = m.decide("daftar cpns dimana ya")
     assert (decision.action, decision.best.entry.id) == ("answer", "pengalihan-cpns")
     assert m.decide("zona integritas itu apa sih").action == "suggest"
+
+
+@pytest.mark.parametrize(("text", "entry"), [
+    ("kantor imigrasi deket rumah ada tulisan wbbm, itu artinya apa", "wbbm-definisi"),
+    ("pengertian zona integritas untuk makalah ppkn", "zi-definisi"),
+    ("tpi itu maksudnya apa sih, td rapat disebut2", "tpi"),
+])
+def test_a_terms_meaning_asked_amid_other_words_is_answered_by_its_definition(
+        shared_brain, text, entry):
+    reply = shared_brain.ask(text)
+    assert (reply.kind, reply.id) == ("answer", entry)
+
+
+@pytest.mark.parametrize(("text", "entry"), [
+    # Another term is asked about, or a language, or another topic is named.
+    ("RB tematik pengentasan kemiskinan itu maksudnya gimana", "reformasi-birokrasi"),
+    ("wbk itu singkatan bahasa jerman?", "wbk-definisi"),
+    ("apa maksudnya wbk dicabut", "wbk-definisi"),
+])
+def test_the_definition_rule_leaves_other_questions_alone(shared_brain, text, entry):
+    reply = shared_brain.ask(text)
+    assert (reply.kind, reply.id) != ("answer", entry)
