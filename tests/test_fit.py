@@ -96,3 +96,10 @@ def test_the_fitting_bench_counts_what_the_bot_does(shared_brain, gold, question
     # Each question's label is the entry the bot answers with or leads its choices with.
     choices = tally.choices_in_scope + tally.choices_out_of_scope
     assert (answered, choices) == (action == "answer", action == "suggest")
+
+
+def test_the_fitting_matcher_reads_examples_without_the_shipped_model():
+    # After a change to FEATURES the shipped model no longer fits; the fitting must still run.
+    from bench.fit import fitting_matcher
+    row = example(fitting_matcher(), Case("t", "zi-definisi", "zona integritas itu apa"))
+    assert row.right and len(row.features) == len(FEATURES)
