@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from bench.fit import Example, Tally, example, fit
+from bench.fit import Example, Tally, example, fit, fitting_matcher
 from bot.confidence import MODEL_PATH, ConfidenceModel
 from bot.evaluate import Case
 from bot.matcher import FEATURES, Matcher
@@ -100,6 +100,5 @@ def test_the_fitting_bench_counts_what_the_bot_does(shared_brain, gold, question
 
 def test_the_fitting_matcher_reads_examples_without_the_shipped_model():
     # After a change to FEATURES the shipped model no longer fits; the fitting must still run.
-    from bench.fit import fitting_matcher
     row = example(fitting_matcher(), Case("t", "zi-definisi", "zona integritas itu apa"))
     assert row.right and len(row.features) == len(FEATURES)
