@@ -125,6 +125,12 @@ class Brain:
         # only when no entry is sure it is the answer ("pn surabaya dulu dicabut wbk nya
         # gara2 apa" is the 2022 revocations entry's).
         kb_named = bool(names) and names <= self._kb_places
+        if (kb_named and lookup.types and lookup.close and lookup.close[0][1] >= CLOSE_NAME
+                and not lookup.query - lookup.types - names - self._name_parts):
+            # "polres oku udah wbk?": only a unit's type and name, and our table has a unit
+            # whose name says more (Polres Ogan Komering Ulu Timur). An entry that tells of
+            # that unit (its 2022 revocation) is about another unit than the one asked.
+            return self._not_found(lookup)
         if kb_named and not lookup.status and (
                 lookup.query - lookup.types - names - self._name_parts):
             names = set()

@@ -143,6 +143,15 @@ def test_a_city_the_knowledge_base_mentions_still_names_a_unit(shared_brain, tex
     assert shared_brain.ask(text).kind == "not_found"
 
 
+@pytest.mark.parametrize("text", ["polres oku udah wbk?", "polres oku"])
+def test_a_unit_whose_name_says_less_than_one_an_entry_tells_of_is_not_that_entry(
+        shared_brain, text):
+    # Polres Ogan Komering Ulu Timur's revocation is in an entry; Polres OKU is another unit.
+    reply = shared_brain.ask(text)
+    assert reply.kind == "not_found"
+    assert [c.title for c in reply.suggestions] == ["Polres Ogan Komering Ulu Timur"]
+
+
 def test_a_city_in_a_question_an_entry_answers_is_not_a_unit_look_up(shared_brain):
     # PN Surabaya's 2022 revocation is an entry; "unit not found" would be wrong twice over.
     reply = shared_brain.ask("pn surabaya dulu dicabut wbk nya gara2 apa")
