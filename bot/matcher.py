@@ -104,7 +104,7 @@ class Params:
         """"answer", "suggest" or "none" for a best entry the model is ``sure`` of; the rule
         of ``Matcher.decide``, kept here so that ``bench.fit`` counts what the bot would do.
         ``may_answer`` is false when the entry does not give what was asked (a count, a
-        definition); ``has_topic`` when the question names no topic at all."""
+        definition); ``has_topic`` is false when the question names no topic at all."""
         if sure >= self.answer_p and may_answer:
             return "answer"
         if sure >= self.suggest_p and unknown <= self.max_unknown and has_topic:
@@ -436,7 +436,7 @@ class Matcher:
             (self.stemmer.stem(t) for t in lex.unit_type_tokens))
         # Entries that say what one term is: a title "Apa itu X?", or a title that is one
         # term ("Tim Penilai Internal (TPI)"), keyed by the title's words; and the words of all
-        # titles, which name topics. See ``_definition``.
+        # titles, which name topics. See ``definition``.
         self._plain = lex.question_words | lex.courtesy | lex.stopwords | {"definisi"}
         title_words = [
             frozenset(t for t in normalizer.content(normalizer.tokens(e.title))
