@@ -60,7 +60,8 @@ def test_out_of_scope_is_refused_politely(shared_brain):
                                   "thanks a lot", "permisi kak, mau nanya2 boleh?",
                                   "hai zibot", "wkwkwk makasih bang", "siip paham kak",
                                   "matur nuwun mas", "hatur nuhun kang",
-                                  "sampai jumpa, semoga lancar", "punten, numpang nanya ya"])
+                                  "sampai jumpa, semoga lancar", "punten, numpang nanya ya",
+                                  "tabe' daeng, apa kabar?", "horas, apa kabar"])
 def test_smalltalk(shared_brain, text):
     assert shared_brain.ask(text).kind == "smalltalk"
 
@@ -78,7 +79,8 @@ def test_asking_for_help_gets_the_help_text(shared_brain, text):
 
 @pytest.mark.parametrize("text", ["kamu siapa sih", "bot ini bisa ngapain aja", "what can you do",
                                   "kamu bisa jawab apa aja", "apa yang bisa kamu lakukan",
-                                  "kamu manusia atau robot", "kamu robot ya?"])
+                                  "kamu manusia atau robot", "kamu robot ya?",
+                                  "ko ini manusia ka robot?"])
 def test_a_question_about_the_bot_gets_the_welcome(shared_brain, text):
     assert shared_brain.ask(text).title == texts.WELCOME_TITLE
 
@@ -484,3 +486,21 @@ def test_filler_and_english_words_leave_the_topic_to_the_matcher(shared_brain, t
     reply = shared_brain.ask(text)
     led = reply.id if reply.kind == "answer" else reply.suggestions[0].id
     assert (reply.kind in ("answer", "suggest"), led) == (True, entry)
+
+
+@pytest.mark.parametrize(("text", "entry"), [
+    ("predikat bisa dicabut?", "pencabutan"),
+    ("bisakah predikat dicabut", "pencabutan"),
+])
+def test_revocation_alone_is_a_topic(shared_brain, text, entry):
+    # "cabut" is an intent word, yet revocation is one of this bot's topics.
+    reply = shared_brain.ask(text)
+    assert (reply.kind, reply.id) == ("answer", entry)
+
+
+def test_eastern_indonesian_chat_words_are_read(shared_brain):
+    # Papuan "sa" (saya), "su" (sudah), "tra" (tidak).
+    reply = shared_brain.ask("sa su cari nama puskesmas sa di bot tra muncul, berarti memang "
+                             "belum pernah WBK kah?")
+    assert reply.kind == "suggest"
+    assert {c.id for c in reply.suggestions} <= {"cara-cek-unit", "tentang-data"}
