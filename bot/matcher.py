@@ -742,10 +742,11 @@ class Matcher:
     def definition(self, q: _Analyzed, ranked: tuple[Scored, ...]) -> Scored | None:
         """The entry that defines the one term whose meaning is asked, when the model is not
         sure enough: "kantor imigrasi deket rumah ada tulisan wbbm, itu artinya apa". The
-        words around the term name no topic, so they cannot be what is asked; the meaning
-        word sits next to the term (at most one word between), and the entry is among the
-        three best. "RB tematik ... itu maksudnya" asks about another term; "wbk itu singkatan
-        bahasa jerman?" asks about a language."""
+        words around the term name no topic, so they cannot be what is asked, however they
+        rank the entries ("sy staf baru di Bagian Organisasi Setda Kab. Aceh Besar, ... WBK
+        itu artinya apa"); the meaning word sits next to the term (at most one word between).
+        "RB tematik ... itu maksudnya" asks about another term; "wbk itu singkatan bahasa
+        jerman?" asks about a language."""
         tokens = q.tokens
         if "definisi" not in tokens or not self.normalizer.lexicon.language_words.isdisjoint(
                 tokens):
@@ -759,7 +760,7 @@ class Matcher:
         terms = [i for i, t in enumerate(tokens) if t in topical]
         if all(abs(i - j) > 2 for i in asks for j in terms):
             return None
-        found = next((s for s in ranked[:3] if s.entry.id == entry_id), None)
+        found = next((s for s in ranked if s.entry.id == entry_id), None)
         if found is None or not self.guards(q, found.entry)["may_answer"]:
             return None
         return found

@@ -157,6 +157,9 @@ def test_a_redirect_is_given_where_choices_would_be_offered():
     ("kantor imigrasi deket rumah ada tulisan wbbm, itu artinya apa", "wbbm-definisi"),
     ("pengertian zona integritas untuk makalah ppkn", "zi-definisi"),
     ("tpi itu maksudnya apa sih, td rapat disebut2", "tpi"),
+    # The context words rank other entries first; they still name no topic.
+    ("sy staf baru di Bagian Organisasi Setda Kab. Aceh Besar, lon masih awam, WBK itu "
+     "artinya apa ya kak", "wbk-definisi"),
 ])
 def test_a_terms_meaning_asked_amid_other_words_is_answered_by_its_definition(
         shared_brain, text, entry):
