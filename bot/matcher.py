@@ -744,21 +744,26 @@ class Matcher:
         sure enough: "kantor imigrasi deket rumah ada tulisan wbbm, itu artinya apa". The
         words around the term name no topic, so they cannot be what is asked, however they
         rank the entries ("sy staf baru di Bagian Organisasi Setda Kab. Aceh Besar, ... WBK
-        itu artinya apa"); the meaning word sits next to the term (at most one word between).
+        itu artinya apa"); the meaning word sits next to the term (see below).
         "RB tematik ... itu maksudnya" asks about another term; "wbk itu singkatan bahasa
         jerman?" asks about a language."""
         tokens = q.tokens
-        if "definisi" not in tokens or not self.normalizer.lexicon.language_words.isdisjoint(
-                tokens):
+        if _DEFINITION_ASKS.isdisjoint(tokens) or not (
+                self.normalizer.lexicon.language_words.isdisjoint(tokens)):
             return None
         topical = frozenset(t for t in tokens if t not in self._plain
                             and self.stemmer.stem(t) in self.title_stems)
         entry_id = self.definitions.get(topical)
         if entry_id is None:
             return None
-        asks = [i for i, t in enumerate(tokens) if t == "definisi"]
         terms = [i for i, t in enumerate(tokens) if t in topical]
-        if all(abs(i - j) > 2 for i in asks for j in terms):
+        # "artinya", "pengertian" next to the term on either side, at most one word between;
+        # "apa" right after it ("rb tuh apa sih", where "tuh" is a particle), since before it
+        # "apa" asks something else ("apa wbk bisa dicabut").
+        meaning = [i for i, t in enumerate(tokens) if t == "definisi"]
+        what = [i for i, t in enumerate(tokens) if t == "apa"]
+        if (all(abs(i - j) > 2 for i in meaning for j in terms)
+                and not any(i - j == 1 for i in what for j in terms)):
             return None
         found = next((s for s in ranked if s.entry.id == entry_id), None)
         if found is None or not self.guards(q, found.entry)["may_answer"]:

@@ -157,6 +157,8 @@ def test_a_redirect_is_given_where_choices_would_be_offered():
     ("kantor imigrasi deket rumah ada tulisan wbbm, itu artinya apa", "wbbm-definisi"),
     ("pengertian zona integritas untuk makalah ppkn", "zi-definisi"),
     ("tpi itu maksudnya apa sih, td rapat disebut2", "tpi"),
+    ("RB tuh apa ya tiap apel pagi disebut2 terus sama kasubag", "reformasi-birokrasi"),
+    ("punten kang, wbk teh naon?", "wbk-definisi"),
     # The context words rank other entries first; they still name no topic.
     ("sy staf baru di Bagian Organisasi Setda Kab. Aceh Besar, lon masih awam, WBK itu "
      "artinya apa ya kak", "wbk-definisi"),
@@ -172,6 +174,7 @@ def test_a_terms_meaning_asked_amid_other_words_is_answered_by_its_definition(
     ("RB tematik pengentasan kemiskinan itu maksudnya gimana", "reformasi-birokrasi"),
     ("wbk itu singkatan bahasa jerman?", "wbk-definisi"),
     ("apa maksudnya wbk dicabut", "wbk-definisi"),
+    ("judul skripsi ttg zona integritas yg menarik apa ya", "zi-definisi"),
 ])
 def test_the_definition_rule_leaves_other_questions_alone(shared_brain, text, entry):
     reply = shared_brain.ask(text)
