@@ -228,8 +228,9 @@ class Brain:
             return Reply("smalltalk", body, score=1.0)
         if "help" in kinds:
             return self.help(who)
-        if {"bot", "asks"} <= kinds:
-            # "kamu siapa", "bot ini bisa apa": the welcome says who the bot is and what it does.
+        if {"bot", "asks"} <= kinds or sum(t in lex.bot_words for t in tokens) > 1:
+            # "kamu siapa", "bot ini bisa apa", "lu bot ya?": the welcome says who the bot is
+            # and what it does.
             return self.start(who=who)
         return None
 

@@ -61,7 +61,8 @@ def test_out_of_scope_is_refused_politely(shared_brain):
                                   "hai zibot", "wkwkwk makasih bang", "siip paham kak",
                                   "matur nuwun mas", "hatur nuhun kang",
                                   "sampai jumpa, semoga lancar", "punten, numpang nanya ya",
-                                  "tabe' daeng, apa kabar?", "horas, apa kabar"])
+                                  "tabe' daeng, apa kabar?", "horas, apa kabar",
+                                  "met malem gaes"])
 def test_smalltalk(shared_brain, text):
     assert shared_brain.ask(text).kind == "smalltalk"
 
@@ -80,7 +81,7 @@ def test_asking_for_help_gets_the_help_text(shared_brain, text):
 @pytest.mark.parametrize("text", ["kamu siapa sih", "bot ini bisa ngapain aja", "what can you do",
                                   "kamu bisa jawab apa aja", "apa yang bisa kamu lakukan",
                                   "kamu manusia atau robot", "kamu robot ya?",
-                                  "ko ini manusia ka robot?"])
+                                  "ko ini manusia ka robot?", "lu bot ya?"])
 def test_a_question_about_the_bot_gets_the_welcome(shared_brain, text):
     assert shared_brain.ask(text).title == texts.WELCOME_TITLE
 
