@@ -55,6 +55,8 @@ FEATURES = (
 _UNKNOWN = FEATURES.index("unknown")
 # How the lexicon writes "what is": "apa itu X", "X tuh apaan", "pengertian X".
 _DEFINITION_ASKS = frozenset({"apa", "definisi"})
+# Words before the unit of a count asked: "berapa hari", "jumlah pns".
+_COUNT_ASKS = frozenset({"berapa", "jumlah"})
 
 
 @dataclass(frozen=True)
@@ -771,10 +773,10 @@ class Matcher:
         return found
 
     def _lacks_count(self, q: _Analyzed, entry: Entry) -> bool:
-        """The question asks a count ("brp hari", "berapa persen") that the entry's answer
+        """The question asks a count ("brp hari", "jumlah pns") that the entry's answer
         does not give: the entry is about the topic, not about what was asked."""
         units = self.normalizer.lexicon.quantity_units
-        asked = {t for w, t in itertools.pairwise(q.tokens) if w == "berapa" and t in units}
+        asked = {t for w, t in itertools.pairwise(q.tokens) if w in _COUNT_ASKS and t in units}
         return not asked <= self.entry_counts[entry.id]
 
     def _undefined(self, q: _Analyzed, entry: Entry) -> bool:

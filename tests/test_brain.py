@@ -188,6 +188,8 @@ def test_a_count_the_answer_does_not_give_is_not_answered(shared_brain):
     # An answer that gives the count asked ("60%") is still given.
     reply = shared_brain.ask("nilai minimal tiap area berapa persen")
     assert (reply.kind, reply.id) == ("answer", "nilai-minimal-area")
+    # The national figures count units, not civil servants.
+    assert shared_brain.ask("jumlah pns se indonesia brp").kind != "answer"
 
 
 def test_what_is_x_is_answered_only_by_an_entry_that_defines_x(shared_brain):
