@@ -37,6 +37,12 @@ KB_FLOORS = {
     # wrong counted that way). Its out-of-scope questions ask details (enactment dates, names
     # of the 19 K/L, LKE item counts) of an entry's topic that the entry does not give.
     "tune15": (0.815, 0.05, 0.53, 0),
+    # Blind, measured once on the code before this work and on main (two labels then widened,
+    # counted that way): tune16, pemda staff with regional chat words, 74.1% first, 10 wrong
+    # of 267, 64.9% refused, 1 of 5 greetings before; 74.6%, 9, 68.4%, 1 after. tune17,
+    # short hurried messages: 88.4%, 5 of 218, 72.9%, 5 of 6 before; 88.4%, 5, 77.1%, 4 after.
+    "tune16": (0.76, 0.035, 0.68, 2),
+    "tune17": (0.89, 0.025, 0.77, 0),
     "heldout": (0.875, 0.01, 0.94, 0),
 }
 
