@@ -62,7 +62,7 @@ def test_out_of_scope_is_refused_politely(shared_brain):
                                   "matur nuwun mas", "hatur nuhun kang",
                                   "sampai jumpa, semoga lancar", "punten, numpang nanya ya",
                                   "tabe' daeng, apa kabar?", "horas, apa kabar",
-                                  "met malem gaes"])
+                                  "met malem gaes", "good evening, anyone here?"])
 def test_smalltalk(shared_brain, text):
     assert shared_brain.ask(text).kind == "smalltalk"
 
@@ -467,6 +467,9 @@ def test_greetings_around_a_question(shared_brain, text, kind):
         ("what are the six areas of change", "area-perubahan"),
         ("when does a WBK title expire", "masa-berlaku"),
         ("what conditions must an agency meet", "syarat-instansi"),
+        ("is the WBK title valid forever or does it expire after a few years?", "masa-berlaku"),
+        ("what is WBBM called in english", "predikat-menuju"),
+        ("is it true only ministries can join ZI, not local governments?", "pemda-bisa-ikut"),
     ],
 )
 def test_a_question_in_english_is_answered(shared_brain, text, entry):
