@@ -44,9 +44,9 @@ KB_FLOORS = {
     "tune16": (0.76, 0.035, 0.68, 2),
     "tune17": (0.89, 0.025, 0.77, 0),
     # Written blind last, measured once on the code before this session's work and on main
-    # (labels widened afterwards, counted that way): tune18, a cross-section of users, 74.3%
-    # first, 3 wrong of 197, 80.9% refused both times, 75.7% on main; tune19, sceptics,
-    # rumours and hypotheticals, 79.9%, 8 of 238, 69.6% both times.
+    # (labels widened afterwards, counted that way). tune18, a cross-section of users: 74.3%
+    # first, 3 wrong of 197, 80.9% refused before; 75.7%, 3, 80.9% on main. tune19, sceptics,
+    # rumours and hypotheticals: 79.9%, 8 of 238, 69.6% on both.
     "tune18": (0.755, 0.02, 0.80, 1),
     "tune19": (0.815, 0.035, 0.69, 0),
     "heldout": (0.88, 0.01, 0.94, 0),
