@@ -383,7 +383,9 @@ class Matcher:
                 i += 1
                 stems = frozenset(self.stemmer.stem(t) for t in toks)
                 entry_stems[index] |= stems
-                doc_slots.append(_slots(toks))
+                # A redirect says where to ask, whatever the year or predicate: "cpns 2025 buka
+                # ga" in its phrasings must not keep it from "pendaftaran cpns 2026".
+                doc_slots.append(frozenset() if entry.is_redirect else _slots(toks))
                 entry_slots[index] |= doc_slots[-1]
                 docs.append(_Doc(index, self._fuzzy_text(toks), stems, 0.0))
                 words = {t for t in toks if t not in self._generic}

@@ -181,3 +181,10 @@ def test_a_terms_meaning_asked_amid_other_words_is_answered_by_its_definition(
 def test_the_definition_rule_leaves_other_questions_alone(shared_brain, text, entry):
     reply = shared_brain.ask(text)
     assert (reply.kind, reply.id) != ("answer", entry)
+
+
+def test_a_year_does_not_keep_a_redirect_away(shared_brain):
+    # The CPNS redirect has "cpns 2025 buka ga min" among its phrasings; 2026 is no mismatch
+    # for an entry that only says where to ask.
+    reply = shared_brain.ask("pendaftaran cpns 2026 kapan dibuka")
+    assert (reply.kind, reply.id) == ("answer", "pengalihan-cpns")
