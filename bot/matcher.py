@@ -9,7 +9,8 @@ Each entry is scored on three channels over normalized tokens (``bot.text``):
   keeps the highest IDF, so "harga bbm" stays far from every entry);
 - naive Bayes: the entry's posterior given the question's stems, learnt from all its phrasings
   at once (breaks ties between neighbours that one phrasing alone cannot tell apart).
-Slots that change the answer (WBK vs WBBM, a year) must agree, or the score is cut.
+Slots that change the answer (WBK vs WBBM, a year) must agree, or the score is cut; a redirect
+has none, since it says where to ask whatever the year.
 """
 
 from __future__ import annotations
