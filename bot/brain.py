@@ -78,6 +78,9 @@ class Brain:
         # Chat words that are also some village's name ("sama", "ada") name no place.
         self._chat_words = lex.stopwords | lex.question_words | set(lex.slang.values())
         self._smalltalk_words = lex.greetings | lex.thanks | lex.farewells
+        # Kept through the stopword filter of smalltalk: "permisi" is a filler to the matcher
+        # but a greeting here, and "kamu" a word for the bot.
+        self._conversation_words = self._smalltalk_words | lex.help_words | lex.bot_words
         self._known_words = self.kb_vocabulary | self._chat_words | self._smalltalk_words
         self._kb_places = self._places_named_in_kb()
         # Words that are part of a unit's name without naming it ("kota", "pusat", "selatan").
@@ -199,8 +202,7 @@ class Brain:
 
     def _smalltalk(self, text: str, who: Who | None = None) -> Reply | None:
         lex = self.normalizer.lexicon
-        # "permisi" is a filler to the matcher but a greeting here; "kamu" a word for the bot.
-        chat = self._smalltalk_words | lex.help_words | lex.bot_words
+        chat = self._conversation_words
         tokens = [t for t in self.normalizer.tokens(text) if t not in lex.stopwords or t in chat]
         if not tokens:
             # Only particles ("ok", "sip"): a polite nudge, not an error.
