@@ -510,3 +510,10 @@ def test_eastern_indonesian_chat_words_are_read(shared_brain):
                              "belum pernah WBK kah?")
     assert reply.kind == "suggest"
     assert {c.id for c in reply.suggestions} <= {"cara-cek-unit", "tentang-data"}
+
+
+@pytest.mark.parametrize("text", ["rumah sakit swasta bisa ikut wbk?", "BUMN bisa ikut ZI gak"])
+def test_private_bodies_and_state_firms_get_the_entry_that_says_who_zi_is_for(shared_brain, text):
+    # "swasta" once read as a unit's name ("unit not found"); BUMN got "out of scope".
+    reply = shared_brain.ask(text)
+    assert (reply.kind, reply.id) == ("answer", "swasta-bumn")
