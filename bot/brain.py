@@ -10,6 +10,7 @@ import logging
 import re
 import secrets
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -128,14 +129,14 @@ class Brain:
         # only when no entry is sure it is the answer ("pn surabaya dulu dicabut wbk nya
         # gara2 apa" is the 2022 revocations entry's).
         kb_named = bool(names) and names <= self._kb_places
+        says_more = bool(lookup.query - lookup.types - names - self._name_parts)
         if (kb_named and lookup.types and lookup.close and lookup.close[0][1] >= CLOSE_NAME
-                and not lookup.query - lookup.types - names - self._name_parts):
+                and not says_more):
             # "polres oku udah wbk?": only a unit's type and name, and our table has a unit
             # whose name says more (Polres Ogan Komering Ulu Timur). An entry that tells of
             # that unit (its 2022 revocation) is about another unit than the one asked.
             return self._not_found(lookup)
-        if kb_named and not lookup.status and (
-                lookup.query - lookup.types - names - self._name_parts):
+        if kb_named and not lookup.status and says_more:
             names = set()
         if (lookup.types and names and not self.units.topic_before_type(text, self._known_words)
                 and (lookup.status or (typed and short and not self._asks_service(text)))):
@@ -207,30 +208,30 @@ class Brain:
         if not tokens:
             # Only particles ("ok", "sip"): a polite nudge, not an error.
             return Reply("smalltalk", texts.SMALLTALK_GREETING, score=1.0)
-        kinds = set()
+        kinds: Counter[str] = Counter()
         for t in tokens:
             if t in lex.thanks:
-                kinds.add("thanks")
+                kinds["thanks"] += 1
             elif t in lex.farewells:
-                kinds.add("bye")
+                kinds["bye"] += 1
             elif t in lex.greetings:
-                kinds.add("greeting")
+                kinds["greeting"] += 1
             elif t in lex.help_words:
-                kinds.add("help")
+                kinds["help"] += 1
             elif t in lex.bot_words:
-                kinds.add("bot")
+                kinds["bot"] += 1
             elif t in lex.question_words or t in lex.bot_asks:
-                kinds.add("asks")
+                kinds["asks"] += 1
             elif t not in lex.courtesy:
                 # "halo, apa kabar?" and "makasih banyak infonya" are still smalltalk.
                 return None
-        if kinds & {"thanks", "bye", "greeting"}:
+        if kinds.keys() & {"thanks", "bye", "greeting"}:
             body = (texts.SMALLTALK_THANKS if "thanks" in kinds
                     else texts.SMALLTALK_BYE if "bye" in kinds else texts.SMALLTALK_GREETING)
             return Reply("smalltalk", body, score=1.0)
         if "help" in kinds:
             return self.help(who)
-        if {"bot", "asks"} <= kinds or sum(t in lex.bot_words for t in tokens) > 1:
+        if (kinds["bot"] and kinds["asks"]) or kinds["bot"] > 1:
             # "kamu siapa", "bot ini bisa apa", "lu bot ya?": the welcome says who the bot is
             # and what it does.
             return self.start(who=who)

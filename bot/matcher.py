@@ -291,7 +291,7 @@ class Matcher:
 
     # Made from the index at every start, not stored: they hold caches of their own.
     _TOOLS = frozenset({"entries", "normalizer", "params", "model", "typos", "stemmer",
-                        "_qwords", "_generic", "standard"})
+                        "_qwords", "_generic", "_plain", "standard"})
 
     def __init__(
         self,
@@ -346,6 +346,9 @@ class Matcher:
         self._qwords = lex.question_words
         # Words that say what kind of question it is, not what it is about.
         self._generic = (lex.question_words | set(lex.intents.values())) - lex.topical_intents
+        # Words that name nothing: not topics, however a title may use them ("definisi" is
+        # how "Apa itu" reads). See ``definition``.
+        self._plain = lex.question_words | lex.courtesy | lex.stopwords | {"definisi"}
         self.standard = lru_cache(maxsize=65536)(self._standard)
 
     def _build(self) -> None:
@@ -442,7 +445,6 @@ class Matcher:
         # Entries that say what one term is: a title "Apa itu X?", or a title that is one
         # term ("Tim Penilai Internal (TPI)"), keyed by the title's words; and the words of all
         # titles, which name topics. See ``definition``.
-        self._plain = lex.question_words | lex.courtesy | lex.stopwords | {"definisi"}
         title_words = [
             frozenset(t for t in normalizer.content(normalizer.tokens(e.title))
                       if t not in self._plain)
