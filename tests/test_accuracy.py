@@ -10,47 +10,56 @@ from tests.conftest import DATA
 KB_FLOORS = {
     # split: (first-answer accuracy, most wrong answers, out-of-scope refused, greetings missed)
     "tune": (0.94, 0.01, 0.96, 1),
-    "tune3": (0.895, 0.01, 0.95, 1),
-    "tune4": (0.835, 0.01, 0.95, 1),
-    "tune5": (0.79, 0.01, 0.98, 1),
+    "tune3": (0.925, 0.01, 0.95, 1),
+    "tune4": (0.855, 0.01, 0.95, 1),
+    "tune5": (0.805, 0.01, 0.98, 1),
     "tune6": (0.89, 0.01, 0.96, 0),
     # Written to test out-of-scope questions close to ZI; 6 wrong answers of 305 when pinned.
-    "tune7": (0.80, 0.02, 0.89, 0),
-    "tune8": (0.79, 0.01, 0.96, 1),
+    "tune7": (0.815, 0.02, 0.89, 0),
+    "tune8": (0.795, 0.01, 0.96, 1),
     # Written blind as ZI teams preparing an evaluation (tune9) and as citizens, students
     # and journalists (tune10); no confidence model was fitted on either.
-    "tune9": (0.835, 0.015, 0.95, 0),
-    "tune10": (0.81, 0.005, 0.91, 0),
+    "tune9": (0.86, 0.015, 0.95, 0),
+    "tune10": (0.82, 0.005, 0.91, 0),
     # A general mix written blind last; measured once on the old and new code, then pinned.
-    "tune11": (0.755, 0.01, 0.92, 1),
+    "tune11": (0.775, 0.01, 0.92, 1),
     # Blind: 77.8% first, 10 wrong of 215, 72.9% refused when measured once. Its out-of-scope
     # questions ask ZI details no entry holds (survey sample sizes, TPN membership), and an
     # entry that mentions the term is answered.
-    "tune12": (0.80, 0.03, 0.74, 0),
+    "tune12": (0.81, 0.03, 0.74, 0),
     # Blind: 76.2% first, 7 wrong of 199, 72.9% refused, 3 of 4 greetings on the code before
     # the work it was measured for; 76.2%, 6, 75.0%, 3 of 4 after. Then English words added.
-    "tune13": (0.795, 0.025, 0.76, 0),
+    "tune13": (0.82, 0.025, 0.76, 0),
     # Blind, measured once: 83.9% first, 8 wrong of 211, 68.4% refused, 2 of 5 greetings.
-    "tune14": (0.835, 0.035, 0.68, 0),
+    "tune14": (0.875, 0.035, 0.68, 0),
     # Blind, measured once: 79.3% first, 18 wrong of 237, 49.1% refused, 3 of 5 greetings;
     # five labels were then widened where another entry's answer holds the fact (82.1%, 13
     # wrong counted that way). Its out-of-scope questions ask details (enactment dates, names
     # of the 19 K/L, LKE item counts) of an entry's topic that the entry does not give.
     # Two questions of tune15 and one of tune17 that were out of scope for want of an entry are
     # now swasta-bumn's; with the entry, "ikut penilaian zi bayar gk" (tune17) gets choices.
-    "tune15": (0.82, 0.05, 0.52, 0),
+    "tune15": (0.855, 0.05, 0.52, 0),
     # Blind, measured once on the code before this work and on main (two labels then widened,
     # counted that way): tune16, pemda staff with regional chat words, 74.1% first, 10 wrong
     # of 267, 64.9% refused, 1 of 5 greetings before; 74.6%, 9, 68.4%, 1 after. tune17,
     # short hurried messages: 88.4%, 5 of 218, 72.9%, 5 of 6 before; 88.4%, 5, 77.1%, 4 after.
-    "tune16": (0.76, 0.035, 0.68, 2),
-    "tune17": (0.89, 0.025, 0.74, 0),
+    "tune16": (0.81, 0.035, 0.68, 2),
+    "tune17": (0.905, 0.025, 0.74, 0),
     # Written blind last, measured once on the code before this session's work and on main
     # (labels widened afterwards, counted that way). tune18, a cross-section of users: 74.3%
     # first, 3 wrong of 197, 80.9% refused before; 75.7%, 3, 80.9% on main. tune19, sceptics,
     # rumours and hypotheticals: 79.9%, 8 of 238, 69.6% on both.
-    "tune18": (0.755, 0.02, 0.80, 1),
-    "tune19": (0.815, 0.035, 0.69, 0),
+    "tune18": (0.80, 0.02, 0.80, 1),
+    "tune19": (0.85, 0.035, 0.69, 0),
+    # Written blind at the start of the session that added them, from the entries' titles and
+    # answers, and measured once on the code before it: tune20, district office staff and
+    # citizens who saw a banner, with regional chat words, 77.4% first, 12 wrong of 186,
+    # 60.4% refused, 5 of 5 greetings; tune21, inspectorate evaluators, planners, students,
+    # journalists and retirees, more formal, 74.3%, 17 of 265, 54.0%, 5 of 11. Most of their
+    # wrong answers are out-of-scope details of an entry's topic (a year's figure the entry
+    # says is not known, a regulation's enactment date).
+    "tune20": (0.785, 0.07, 0.60, 0),
+    "tune21": (0.745, 0.07, 0.535, 0),
     "heldout": (0.88, 0.01, 0.94, 0),
 }
 
