@@ -9,6 +9,11 @@ from bot.evaluate import Case, evaluate
 from bot.reply import KINDS, Who
 
 
+def _offered(reply) -> list[str]:
+    """The entries a reply gives: the one it answers with, or its choices in their order."""
+    return [reply.id] if reply.kind == "answer" else [c.id for c in reply.suggestions]
+
+
 def test_definition_is_answered_with_sources(shared_brain):
     reply = shared_brain.ask("apa itu WBBM?")
     assert reply.kind == "answer"
@@ -376,8 +381,7 @@ def test_one_unknown_word_does_not_turn_a_close_question_away(shared_brain):
     # "pakenya" is used by no entry and weighs half the question; the rest points at one
     # entry, so the user gets choices rather than "outside what I know".
     reply = shared_brain.ask("perintah /cek itu pakenya gmn")
-    offered = [reply.id] if reply.kind == "answer" else [c.id for c in reply.suggestions]
-    assert "cara-cek-unit" in offered
+    assert "cara-cek-unit" in _offered(reply)
 
 
 @pytest.mark.parametrize("text", [
@@ -386,7 +390,7 @@ def test_one_unknown_word_does_not_turn_a_close_question_away(shared_brain):
 ])
 def test_a_knowledge_question_is_not_taken_for_a_unit_name(shared_brain, text):
     reply = shared_brain.ask(text)
-    offered = [reply.id] if reply.kind == "answer" else [c.id for c in reply.suggestions]
+    offered = _offered(reply)
     assert not any(str(i).isdigit() for i in offered), offered
 
 
@@ -496,8 +500,7 @@ def test_filler_and_english_words_leave_the_topic_to_the_matcher(shared_brain, t
     # "declaring", "governing", "mengganggu" and "menyebabkan" once left these unanswered
     # and without choices.
     reply = shared_brain.ask(text)
-    led = reply.id if reply.kind == "answer" else reply.suggestions[0].id
-    assert (reply.kind in ("answer", "suggest"), led) == (True, entry)
+    assert (reply.kind in ("answer", "suggest"), _offered(reply)[0]) == (True, entry)
 
 
 @pytest.mark.parametrize(("text", "entry"), [
@@ -514,9 +517,8 @@ def test_eastern_indonesian_chat_words_are_read(shared_brain):
     # Papuan "sa" (saya), "su" (sudah), "tra" (tidak).
     reply = shared_brain.ask("sa su cari nama puskesmas sa di bot tra muncul, berarti memang "
                              "belum pernah WBK kah?")
-    offered = {reply.id} if reply.kind == "answer" else {c.id for c in reply.suggestions}
     assert reply.kind in ("answer", "suggest")
-    assert offered <= {"cara-cek-unit", "tentang-data"}
+    assert set(_offered(reply)) <= {"cara-cek-unit", "tentang-data"}
 
 
 @pytest.mark.parametrize(("text", "entry"), [
@@ -528,9 +530,7 @@ def test_eastern_indonesian_chat_words_are_read(shared_brain):
     ("ane ndak kutau wbk itu apa, ada tulisannya di kantor samsat", "wbk-definisi"),
 ])
 def test_javanese_and_betawi_chat_words_are_not_a_units_name(shared_brain, text, entry):
-    reply = shared_brain.ask(text)
-    offered = [reply.id] if reply.kind == "answer" else [c.id for c in reply.suggestions]
-    assert offered[:1] == [entry]
+    assert _offered(shared_brain.ask(text))[:1] == [entry]
 
 
 @pytest.mark.parametrize("text", ["rumah sakit swasta bisa ikut wbk?", "BUMN bisa ikut ZI gak"])
