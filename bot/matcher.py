@@ -742,7 +742,7 @@ class Matcher:
         """What ``Params.act`` needs to know besides the model's confidence."""
         return {
             "redirect": best.is_redirect,
-            "may_answer": not self._lacks_count(q, best) and not self._undefined(q, best),
+            "may_answer": self._may_answer(q, best),
             "has_topic": not self._no_topic(q),
         }
 
@@ -773,9 +773,13 @@ class Matcher:
                 and not any(i - j == 1 for i in what for j in terms)):
             return None
         found = next((s for s in ranked if s.entry.id == entry_id), None)
-        if found is None or not self.guards(q, found.entry)["may_answer"]:
+        if found is None or not self._may_answer(q, found.entry):
             return None
         return found
+
+    def _may_answer(self, q: _Analyzed, entry: Entry) -> bool:
+        """Whether the entry gives what was asked: the count asked, the term asked about."""
+        return not self._lacks_count(q, entry) and not self._undefined(q, entry)
 
     def _lacks_count(self, q: _Analyzed, entry: Entry) -> bool:
         """The question asks a count ("brp hari", "jumlah pns") that the entry's answer
