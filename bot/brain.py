@@ -37,6 +37,7 @@ _MONTHS = (
 )
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _WORD = re.compile(r"[^\W\d_]+")
+_SENTENCE_END = re.compile(r"([.?!]+(?:\s+|$))")
 
 
 def format_date(value: str) -> str:
@@ -143,6 +144,16 @@ class Brain:
             # "polres bogor udah wbk?": a unit type and a name we do not have. A long
             # message that mentions a unit type ("saya direktur rsud, apakah rsud kami bisa
             # diusulkan wbk?") is the knowledge base's when it has an answer or choices.
+            if says_more and self._speaks_of_own_unit(text, lookup):
+                # "saya dari rsud cibinong, bagaimana cara mengajukan wbk": the unit says who
+                # asks. Its name, unknown to the knowledge base, would weigh on the matcher
+                # like a topic of its own, so the question is read without it.
+                decision = self.matcher.decide(self._without(text, lookup.types | names))
+                if decision.action == "answer":
+                    return self.entry_reply(decision.ranked[0].entry, decision.confidence)
+                if decision.action == "suggest":
+                    return self._suggest(decision)
+                return self._not_found(lookup)
             decision = None if short and not kb_named else self.matcher.decide(text)
             if (decision is None or decision.action == "none"
                     or (short and decision.action != "answer")):
@@ -168,6 +179,25 @@ class Brain:
             # "museum basuki abdullah udah wbk?": a near spelling of a unit we have.
             return self._not_found(lookup)
         return self._fallback(decision)
+
+    def _speaks_of_own_unit(self, text: str, lookup: Lookup) -> bool:
+        """The asker names themselves before the unit ("kami dari DPMPTSP Kab Sleman",
+        "sy staf kelurahan di Manado"): a word of ``speaker_words`` before its first type."""
+        speakers = self.normalizer.lexicon.speaker_words
+        for t in self.normalizer.tokens(text):
+            if t in lookup.types:
+                return False
+            if t in speakers:
+                return True
+        return False
+
+    def _without(self, text: str, words: set[str] | frozenset[str]) -> str:
+        """The message without ``words``, its sentence ends kept: the matcher compares the
+        sentence that asks."""
+        pieces = _SENTENCE_END.split(text)
+        for i in range(0, len(pieces), 2):
+            pieces[i] = " ".join(t for t in self.normalizer.tokens(pieces[i]) if t not in words)
+        return "".join(pieces)
 
     def _asks_service(self, text: str) -> bool:
         """Opening hours, queues, visiting days: a question about an office's service."""

@@ -538,3 +538,21 @@ def test_private_bodies_and_state_firms_get_the_entry_that_says_who_zi_is_for(sh
     # "swasta" once read as a unit's name ("unit not found"); BUMN got "out of scope".
     reply = shared_brain.ask(text)
     assert (reply.kind, reply.id) == ("answer", "swasta-bumn")
+
+
+@pytest.mark.parametrize(("text", "entry"), [
+    ("kami dari DPMPTSP Kab Sleman ingin mengusulkan WBK, syaratnya apa?", "syarat-pengusulan"),
+    ("kami dari kantor imigrasi kelas 1 batam, kapan batas pengusulan zi", "batas-usulan"),
+    ("sy staf kelurahan di Manado, kita pe kantor bisa diusulkan jadi WBK nda?", "unit-kerja"),
+])
+def test_the_askers_own_unit_is_who_asks_not_what_is_asked(shared_brain, text, entry):
+    # The unit's name, unknown to the knowledge base, once made these "unit not found".
+    assert _offered(shared_brain.ask(text))[:1] == [entry]
+
+
+@pytest.mark.parametrize("text", [
+    "saya dari polres bogor, udah wbk belum ya",
+    "kami dari pn cibinong, apakah kami sudah wbbm",
+])
+def test_a_predicate_asked_of_the_askers_own_unit_is_still_a_unit_question(shared_brain, text):
+    assert shared_brain.ask(text).kind == "not_found"
