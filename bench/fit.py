@@ -27,7 +27,7 @@ from bot.app import load_normalizer
 from bot.confidence import MODEL_PATH, ConfidenceModel, Tree, sigmoid
 from bot.evaluate import Case, read_cases
 from bot.kb import load_entries
-from bot.matcher import _UNKNOWN, FEATURES, Matcher, Params
+from bot.matcher import FEATURES, Matcher, Params
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = ROOT / "tests" / "data" / "kb_questions.tsv"
@@ -232,7 +232,7 @@ class Tally:
     choices_out_of_scope: int = 0
 
     def add(self, row: Example, p: float, params: Params) -> None:
-        action = params.act(p, row.features[_UNKNOWN], **row.guards)
+        action = params.act(p, row.features, **row.guards)
         right = row.right
         if action != "answer" and row.defined is not None:
             action, right = "answer", row.defined

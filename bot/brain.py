@@ -173,12 +173,26 @@ class Brain:
         if unit_words:
             # One word that only unit names use ("gresik udah wbk?").
             return self._unit_choices(lookup)
+        if self._only_a_unit(text, lookup):
+            # "kejati jatim": a unit type and a region we hold no unit for. The entries that
+            # mention the region are not what was asked.
+            return self._not_found(lookup)
         if decision.action == "suggest":
             return self._suggest(decision)
         if lookup.close and (lookup.status or lookup.close[0][1] >= CLOSE_NAME):
             # "museum basuki abdullah udah wbk?": a near spelling of a unit we have.
             return self._not_found(lookup)
         return self._fallback(decision)
+
+    def _only_a_unit(self, text: str, lookup: Lookup) -> bool:
+        """The question is a unit type and a region's name, and maybe parts of a name
+        ("selatan"); a type and "kota" alone name no unit yet."""
+        places = self.normalizer.lexicon.places
+        tokens = self.normalizer.tokens(text)
+        return (bool(lookup.types)
+                and any(t in places and t not in self._name_parts for t in tokens)
+                and all(t in lookup.types or t in places or t in self._name_parts
+                        for t in tokens))
 
     def _speaks_of_own_unit(self, text: str, lookup: Lookup) -> bool:
         """The asker names themselves before the unit ("kami dari DPMPTSP Kab Sleman",

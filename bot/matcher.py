@@ -54,6 +54,7 @@ FEATURES = (
     "fit_gap", "fuzzy_gap", "cover_gap", "votes", "votes_gap",
 )
 _UNKNOWN = FEATURES.index("unknown")
+_SCORE = FEATURES.index("score")
 # How the lexicon writes "what is": "apa itu X", "X tuh apaan", "pengertian X".
 _DEFINITION_ASKS = frozenset({"apa", "definisi"})
 # Words before the unit of a count asked: "berapa hari", "jumlah pns".
@@ -94,6 +95,16 @@ class Params:
     # uses: 0.6 would give 6 more in-scope questions the right choices but 5 more
     # out-of-scope ones choices too.
     max_unknown: float = 0.4
+    # Choices down to ``known_suggest_p`` when the knowledge base knows every word of the
+    # question and its best entry scores at least ``known_suggest_score``: "cara mengajukan
+    # wbk" is near the process, the steps and the requirements at once, so the model is
+    # unsure of each, yet one of them is what was asked, and "outside this bot" is false.
+    # Chosen on tune to tune10 among the questions the bot refused (a choice list led by or
+    # holding the right entry +0.5, one without it -0.25, one for an out-of-scope question
+    # -0.5): 19 in scope got choices with the right entry, 1 without, 3 out of scope got
+    # choices. On tune11 to tune21, which the choice did not look at: 15, 1 and 3.
+    known_suggest_p: float = 0.3
+    known_suggest_score: float = 0.7
     max_suggestions: int = 3
     vote_docs: int = 10  # the best-matching phrasings that vote for their entries
     # The naive Bayes channel, chosen by cross-validation on tune2b to tune5: 0.2 and 1.0 put
@@ -102,18 +113,25 @@ class Params:
     w_bayes: float = 0.2
     bayes_alpha: float = 1.0  # additive smoothing of the per-entry stem counts
 
-    def act(self, sure: float, unknown: float, *, redirect: bool = False,
+    def act(self, sure: float, features: tuple[float, ...], *, redirect: bool = False,
             may_answer: bool = True, has_topic: bool = True) -> str:
-        """"answer", "suggest" or "none" for a best entry the model is ``sure`` of; the rule
-        of ``Matcher.decide``, kept here so that ``bench.fit`` counts what the bot would do.
-        ``may_answer`` is false when the entry does not give what was asked (a count, a
-        definition); ``has_topic`` is false when the question names no topic at all."""
+        """"answer", "suggest" or "none" for a best entry the model is ``sure`` of, given the
+        model's ``features``; the rule of ``Matcher.decide``, kept here so that ``bench.fit``
+        counts what the bot would do. ``may_answer`` is false when the entry does not give
+        what was asked (a count, a definition); ``has_topic`` is false when the question
+        names no topic at all."""
         if sure >= self.answer_p and may_answer:
             return "answer"
-        if sure >= self.suggest_p and unknown <= self.max_unknown and has_topic:
+        if not has_topic:
+            return "none"
+        unknown = features[_UNKNOWN]
+        if sure >= self.suggest_p and unknown <= self.max_unknown:
             # A redirect states no fact about ZI, only where such questions are asked; a list
             # of choices headed by "outside this bot" helps less than saying so.
             return "answer" if redirect else "suggest"
+        if (sure >= self.known_suggest_p and unknown == 0.0
+                and features[_SCORE] >= self.known_suggest_score):
+            return "suggest"
         return "none"
 
 
@@ -724,7 +742,7 @@ class Matcher:
         if known:
             features = self.features(q, ranked)
             sure = self.confidence(features)
-            action = p.act(sure, features[_UNKNOWN], **self.guards(q, ranked[0].entry))
+            action = p.act(sure, features, **self.guards(q, ranked[0].entry))
             if action != "answer" and (defined := self.definition(q, ranked)) is not None:
                 first = (defined, *(s for s in ranked if s is not defined))
                 # The model's own view of that entry, below the answer threshold: the rule,

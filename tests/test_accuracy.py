@@ -15,7 +15,12 @@ KB_FLOORS = {
     "tune5": (0.805, 0.01, 0.98, 1),
     "tune6": (0.89, 0.01, 0.96, 0),
     # Written to test out-of-scope questions close to ZI; 6 wrong answers of 305 when pinned.
-    "tune7": (0.815, 0.02, 0.89, 0),
+    # Refusal floors of tune7, tune16 and tune17 were lowered by one question each when a
+    # question whose every word the knowledge base knows got choices where it had been told
+    # "out of scope" (Params.known_suggest_p): on all tuning splits 34 in-scope questions
+    # gained choices holding the right entry, 6 out-of-scope ones got choices;
+    # test_in_scope_questions_are_seldom_refused pins the gain.
+    "tune7": (0.815, 0.02, 0.87, 0),
     "tune8": (0.795, 0.01, 0.96, 1),
     # Written blind as ZI teams preparing an evaluation (tune9) and as citizens, students
     # and journalists (tune10); no confidence model was fitted on either.
@@ -43,8 +48,8 @@ KB_FLOORS = {
     # counted that way): tune16, pemda staff with regional chat words, 74.1% first, 10 wrong
     # of 267, 64.9% refused, 1 of 5 greetings before; 74.6%, 9, 68.4%, 1 after. tune17,
     # short hurried messages: 88.4%, 5 of 218, 72.9%, 5 of 6 before; 88.4%, 5, 77.1%, 4 after.
-    "tune16": (0.81, 0.035, 0.68, 2),
-    "tune17": (0.905, 0.025, 0.74, 0),
+    "tune16": (0.81, 0.035, 0.66, 2),
+    "tune17": (0.905, 0.025, 0.72, 0),
     # Written blind last, measured once on the code before this session's work and on main
     # (labels widened afterwards, counted that way). tune18, a cross-section of users: 74.3%
     # first, 3 wrong of 197, 80.9% refused before; 75.7%, 3, 80.9% on main. tune19, sceptics,
@@ -74,6 +79,18 @@ def test_knowledge_base_floor(shared_brain, split):
     assert c.get("wrong", 0) / result.total <= wrong
     assert c["oos_refused"] / c["oos"] >= refused
     assert c.get("smalltalk_right", 0) >= c["smalltalk"] - missed
+
+
+def test_in_scope_questions_are_seldom_refused(shared_brain):
+    """Told "out of scope", a user asking about ZI is misled about what the bot knows. Of the
+    3,802 in-scope questions of the tuning splits above, 111 got neither an answer nor
+    choices when this was pinned (146 before Params.known_suggest_p)."""
+    refused = 0
+    for split in KB_FLOORS:
+        if split != "heldout":
+            _, cases = read_cases(DATA / "kb_questions.tsv", split)
+            refused += evaluate(shared_brain, cases, "kb").counts.get("refused", 0)
+    assert refused <= 115
 
 
 @pytest.mark.parametrize("split", ["tune", "heldout"])

@@ -556,3 +556,19 @@ def test_the_askers_own_unit_is_who_asks_not_what_is_asked(shared_brain, text, e
 ])
 def test_a_predicate_asked_of_the_askers_own_unit_is_still_a_unit_question(shared_brain, text):
     assert shared_brain.ask(text).kind == "not_found"
+
+
+@pytest.mark.parametrize("text", [
+    "siapa yg pertama dapat wbbm",
+    "predikat wbk dikasih per kantor atau per kementerian",
+])
+def test_a_question_in_the_knowledge_bases_words_gets_choices_not_out_of_scope(shared_brain,
+                                                                             text):
+    # Two or three entries close together left the model unsure of each: "out of scope".
+    assert shared_brain.ask(text).kind == "suggest"
+
+
+@pytest.mark.parametrize("text", ["kejati jatim", "bnnp jabar", "kecamatan kuta utara"])
+def test_a_unit_type_and_a_region_we_hold_no_unit_for_is_a_unit_not_found(shared_brain, text):
+    # Entries that mention the region ("Jawa Timur") were offered, or "out of scope" said.
+    assert shared_brain.ask(text).kind == "not_found"

@@ -7,7 +7,7 @@ import pytest
 
 from bot.app import load_normalizer
 from bot.kb import Entry
-from bot.matcher import Matcher, Params, _sentences
+from bot.matcher import FEATURES, Matcher, Params, _sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -139,6 +139,23 @@ def test_an_everyday_abbreviation_is_not_repaired_into_a_knowledge_word():
     # "bpkb" (a vehicle document) is one letter from "bpkp"; the lexicon lists it as a word.
     assert m.analyze("cara balik nama bpkb").tokens[-1] == "bpkb"
     assert m.analyze("bpkp itu apa").tokens[0] == "bpkp"
+
+
+def _features(**given: float) -> tuple[float, ...]:
+    return tuple(given.get(name, 0.0) for name in FEATURES)
+
+
+@pytest.mark.parametrize(("sure", "score", "unknown", "action"), [
+    (0.4, 0.75, 0.0, "suggest"),  # every word known, a high score: close entries, not none
+    (0.4, 0.65, 0.0, "none"),  # too far from every entry
+    (0.4, 0.75, 0.1, "none"),  # a word the knowledge base never uses may be the topic
+    (0.2, 0.75, 0.0, "none"),
+    (0.7, 0.40, 0.3, "suggest"),  # the model alone is sure enough for choices
+])
+def test_choices_when_every_word_is_known_and_the_best_entry_is_close(sure, score, unknown,
+                                                                      action):
+    features = _features(score=score, unknown=unknown)
+    assert Params().act(sure, features) == action
 
 
 def test_a_redirect_is_given_where_choices_would_be_offered():
