@@ -506,9 +506,12 @@ def test_filler_and_english_words_leave_the_topic_to_the_matcher(shared_brain, t
 @pytest.mark.parametrize(("text", "entry"), [
     ("predikat bisa dicabut?", "pencabutan"),
     ("bisakah predikat dicabut", "pencabutan"),
+    # "deadline" and "pengusulan" are both intent words: "out of scope" once.
+    ("kapan deadline pengusulan", "batas-usulan"),
 ])
-def test_revocation_alone_is_a_topic(shared_brain, text, entry):
-    # "cabut" is an intent word, yet revocation is one of this bot's topics.
+def test_an_intent_that_is_a_topic_of_the_bot_is_asked_alone(shared_brain, text, entry):
+    # "cabut" (revocation) and "usul" (proposing a unit) are intent words, yet topics of
+    # this bot.
     reply = shared_brain.ask(text)
     assert (reply.kind, reply.id) == ("answer", entry)
 
