@@ -136,6 +136,15 @@ def test_revocation_is_part_of_the_history(shared_brain):
     assert "dicabut 3 Februari 2022" in reply.body
 
 
+@pytest.mark.parametrize("text", ["polres lhokseumawe pernah dicabut?",
+                                  "apakah pn surabaya pernah dicabut wbk nya"])
+def test_ever_asks_of_the_unit_and_is_not_part_of_its_name(shared_brain, text):
+    # "pernah" was read as a word of the name: no unit matched well enough, and the
+    # revocation entries were offered instead of the unit's history.
+    reply = shared_brain.ask(text)
+    assert reply.kind == "award"
+
+
 def test_unknown_unit_is_not_found_without_a_claim(shared_brain):
     reply = shared_brain.ask("apakah polres atlantis sudah wbk?")
     assert reply.kind == "not_found"
