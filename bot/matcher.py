@@ -438,6 +438,10 @@ class Matcher:
             for e in entries
         ]
         self.kb_stems = frozenset(df)
+        # Thanks and goodbyes around a question ("syarat wbk apa aja, makasih kak") are no
+        # part of it, unless the knowledge base uses the word ("terima" of "penerima").
+        self._closing = frozenset(t for t in lex.thanks | lex.farewells
+                                  if self.stemmer.stem(t) not in self.kb_stems)
         # An answer word counts as "about the knowledge base" only when few answers use it:
         # "sekarang" or "cara" appear everywhere and say nothing about the topic.
         answer_df = Counter(s for stems in self.answer_stems for s in stems)
@@ -578,7 +582,8 @@ class Matcher:
         # Fillers and greetings go first: a typo fixer that saw "nanya" would make it
         # "namanya", and "halo" in "halo, apa itu wbk" is not part of the question.
         greetings = norm.lexicon.greetings
-        raw = [t for t in norm.content(norm.tokens(text)) if t not in greetings]
+        raw = [t for t in norm.content(norm.tokens(text))
+               if t not in greetings and t not in self._closing]
         tokens = [t if t in self.known else self.standard(t) for t in raw]
         if tokens != raw:
             # A repaired word may complete a phrase ("zona integritsa" → "zi").

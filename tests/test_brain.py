@@ -584,3 +584,20 @@ def test_a_question_in_the_knowledge_bases_words_gets_choices_not_out_of_scope(s
 def test_a_unit_type_and_a_region_we_hold_no_unit_for_is_a_unit_not_found(shared_brain, text):
     # Entries that mention the region ("Jawa Timur") were offered, or "out of scope" said.
     assert shared_brain.ask(text).kind == "not_found"
+
+
+@pytest.mark.parametrize(("text", "entry"), [
+    ("syarat wbk apa aja, makasih kak", "syarat-pengusulan"),
+    ("pagi kak, nilai minimal wbbm brp ya? makasih", "nilai-minimal-wbbm"),
+    ("apa itu wbk? terima kasih", "wbk-definisi"),
+    ("bedanya wbk dan wbbm apa, thx min", "wbk-vs-wbbm"),
+])
+def test_thanks_after_a_question_are_no_part_of_it(shared_brain, text, entry):
+    # "makasih", a word no entry uses, weighed like an unknown topic: "out of scope".
+    reply = shared_brain.ask(text)
+    assert (reply.kind, reply.id) == ("answer", entry)
+
+
+def test_thanks_that_are_a_knowledge_base_word_stay_in_the_question(shared_brain):
+    # "terima" is "receive" too: who received WBK in 2023 is a question about that year.
+    assert shared_brain.ask("siapa yang terima wbk 2023").id == "statistik-2023"
