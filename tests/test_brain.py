@@ -598,6 +598,18 @@ def test_thanks_after_a_question_are_no_part_of_it(shared_brain, text, entry):
     assert (reply.kind, reply.id) == ("answer", entry)
 
 
+@pytest.mark.parametrize(("text", "entry"), [
+    ("mohon pencerahannya, bedanya wbk dan wbbm apa ya", "wbk-vs-wbbm"),
+    ("punten, nilai minimal wbk brp", "nilai-minimal-wbk"),
+    ("maap min, kapan batas usulan", "batas-usulan"),
+])
+def test_polite_openings_are_no_part_of_the_question(shared_brain, text, entry):
+    # "pencerahannya" (enlightenment), Sundanese "punten" (excuse me): unknown words that
+    # weighed like a topic.
+    reply = shared_brain.ask(text)
+    assert (reply.kind, reply.id) == ("answer", entry)
+
+
 def test_thanks_that_are_a_knowledge_base_word_stay_in_the_question(shared_brain):
     # "terima" is "receive" too: who received WBK in 2023 is a question about that year.
     assert shared_brain.ask("siapa yang terima wbk 2023").id == "statistik-2023"
