@@ -74,7 +74,9 @@ class _Rewriter:
     through here at start-up, and a regex of a few hundred alternatives made that slow.
     """
 
-    def __init__(self, mapping: dict[str, str]):
+    def __init__(self, mapping: dict[str, str], *, possessive: bool = False):
+        # ``possessive``: a phrase's last word may carry "-nya" (see ``_says``).
+        self.possessive = possessive
         self.first: dict[str, list[tuple[tuple[str, ...], list[str]]]] = {}
         for key, value in mapping.items():
             words = tuple(key.split())
@@ -96,7 +98,7 @@ class _Rewriter:
                 continue  # inside a phrase already replaced
             for words, replacement in first[tokens[i]]:
                 size = len(words)
-                if size == 1 or tuple(tokens[i : i + size]) == words:
+                if size == 1 or _says(tokens[i : i + size], words, self.possessive):
                     out.extend(tokens[done:i])
                     out.extend(replacement)
                     done = i + size
@@ -105,6 +107,14 @@ class _Rewriter:
             return tokens
         out.extend(tokens[done:])
         return out
+
+
+def _says(tokens: list[str], words: tuple[str, ...], possessive: bool) -> bool:
+    """Whether ``tokens`` are the phrase ``words``; with ``possessive``, its last word maybe
+    with "-nya" ("zona integritasnya"): the possessive changes nothing the phrase names."""
+    if len(tokens) != len(words) or tuple(tokens[:-1]) != words[:-1]:
+        return False
+    return tokens[-1] == words[-1] or (possessive and tokens[-1] == words[-1] + "nya")
 
 
 def _fold_mapping(raw: dict | None) -> dict[str, str]:
@@ -266,7 +276,7 @@ class Normalizer:
 
     def __init__(self, lexicon: Lexicon):
         self.lexicon = lexicon
-        self._phrases = _Rewriter(lexicon.phrases)
+        self._phrases = _Rewriter(lexicon.phrases, possessive=True)
         self._slang = _Rewriter(lexicon.slang)
         self._units = _Rewriter({**lexicon.regions, **lexicon.unit_types})
         # Intent synonyms are rewritten after slang so "gimana caranya" and "bagaimana cara"

@@ -88,6 +88,21 @@ def test_an_acronym_spelled_out_letter_by_letter_is_one_word(normalizer):
     assert normalizer.content(normalizer.tokens("lapas kelas i a"))[-2:] == ["i", "a"]
 
 
+@pytest.mark.parametrize(("text", "token"), [
+    ("zona integritasnya tuh apa", "zi"),
+    ("wilayah bebas dari korupsinya", "wbk"),
+])
+def test_a_domain_phrase_with_nya_on_its_last_word_is_the_phrase(normalizer, text, token):
+    assert token in normalizer.tokens(text)
+
+
+def test_nya_is_read_on_domain_phrases_only():
+    from bot.text import _Rewriter
+
+    assert _Rewriter({"a b": "x"}, possessive=True).tokens(["a", "bnya"]) == ["x"]
+    assert _Rewriter({"a b": "x"}).tokens(["a", "bnya"]) == ["a", "bnya"]
+
+
 def test_the_rewriter_replaces_the_longest_phrase_first_from_the_left():
     import random
 
