@@ -271,6 +271,38 @@ def _join_spelled(text: str) -> str:
     return _SPELLED.sub(lambda m: " " + m.group().replace(" ", ""), f" {text} ")[1:-1]
 
 
+# The Indonesian names of the letters, as speech-to-text writes an acronym said aloud:
+# "we be ka" is WBK, "te pe en" TPN.
+_LETTER_NAMES = {
+    "a": "a", "be": "b", "ce": "c", "de": "d", "e": "e", "ef": "f", "ge": "g", "ha": "h",
+    "i": "i", "je": "j", "ka": "k", "el": "l", "em": "m", "en": "n", "o": "o", "pe": "p",
+    "ki": "q", "er": "r", "es": "s", "te": "t", "u": "u", "fe": "v", "ve": "v", "we": "w",
+    "eks": "x", "ye": "y", "zet": "z",
+}
+
+
+def _join_letter_names(tokens: list[str], acronyms: frozenset[str]) -> list[str]:
+    """Runs of letter names that spell one of ``acronyms``, each made that acronym. Only a
+    known acronym is made: "de" and "e" are words too."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        end = i
+        while end < len(tokens) and tokens[end] in _LETTER_NAMES:
+            end += 1
+        # The longest spelled acronym that starts here.
+        for stop in range(end, i + 1, -1):
+            word = "".join(_LETTER_NAMES[t] for t in tokens[i:stop])
+            if word in acronyms:
+                out.append(word)
+                i = stop
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
 class Normalizer:
     """Turns text into canonical tokens; identical for questions, KB phrasings and unit names."""
 
@@ -289,6 +321,11 @@ class Normalizer:
             | lexicon.courtesy | lexicon.question_words | lexicon.help_words | lexicon.bot_words
             | {k for k in lexicon.slang if " " not in k}
         )
+        # The acronyms the lexicon spells out ("tim penilai nasional" → "tpn"), which a
+        # speech-to-text message may spell by their letters' names.
+        self._acronyms = frozenset(
+            v for v in lexicon.phrases.values()
+            if v.isalpha() and 2 <= len(v) <= 6 and " " not in v)
         self.tokens = lru_cache(maxsize=65536)(self._tokens)
 
     def _undouble(self, token: str) -> str:
@@ -300,6 +337,8 @@ class Normalizer:
 
     def _tokens(self, text: str) -> tuple[str, ...]:
         tokens = [self._undouble(t) for t in _join_spelled(fold(text)).split()]
+        if not _LETTER_NAMES.keys().isdisjoint(tokens):
+            tokens = _join_letter_names(tokens, self._acronyms)
         tokens = self._phrases.tokens(tokens)
         slang = self._slang.tokens(tokens)
         if slang is not tokens:

@@ -610,6 +610,12 @@ def test_polite_openings_are_no_part_of_the_question(shared_brain, text, entry):
     assert (reply.kind, reply.id) == ("answer", entry)
 
 
+def test_a_closing_salutation_is_smalltalk_and_unsubscribe_is_understood(shared_brain):
+    assert shared_brain.ask("wassalamualaikum wr wb").kind == "smalltalk"
+    reply = shared_brain.ask("cara unsubscribe gmn, notifnya kebanyakan")
+    assert (reply.kind, reply.id) == ("answer", "cara-langganan")
+
+
 def test_thanks_that_are_a_knowledge_base_word_stay_in_the_question(shared_brain):
     # "terima" is "receive" too: who received WBK in 2023 is a question about that year.
     assert shared_brain.ask("siapa yang terima wbk 2023").id == "statistik-2023"

@@ -96,6 +96,15 @@ def test_a_domain_phrase_with_nya_on_its_last_word_is_the_phrase(normalizer, tex
     assert token in normalizer.tokens(text)
 
 
+@pytest.mark.parametrize(("text", "tokens"), [
+    ("we be ka itu apa", ("wbk", "itu", "apa")),
+    ("te el ha pe kami", ("tlhp", "kami")),
+    ("kata de e", ("de", "e")),  # no acronym: the words stay
+])
+def test_an_acronym_said_by_its_letters_names_is_one_word(normalizer, text, tokens):
+    assert normalizer.tokens(text)[-len(tokens):] == tokens
+
+
 def test_nya_is_read_on_domain_phrases_only():
     from bot.text import _Rewriter
 
