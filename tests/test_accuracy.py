@@ -65,6 +65,12 @@ KB_FLOORS = {
     # says is not known, a regulation's enactment date).
     "tune20": (0.785, 0.07, 0.60, 0),
     "tune21": (0.745, 0.07, 0.535, 0),
+    # Blind, written from the entries' titles and answers, measured once on the code of the
+    # session's start and on main before its failures were read: 76.6% first, 7 wrong of 244,
+    # 75.5% refused, 10 of 11 greetings, then 77.2%, 7, 71.4%, 10 of 11 (two out-of-scope
+    # questions got choices under Params.known_suggest_p). Read afterwards: acronyms said by
+    # their letters' names, "wassalamualaikum wr wb", "-nya" on "zona integritas".
+    "tune22": (0.795, 0.03, 0.71, 0),
     "heldout": (0.88, 0.01, 0.94, 0),
 }
 
@@ -83,14 +89,14 @@ def test_knowledge_base_floor(shared_brain, split):
 
 def test_in_scope_questions_are_seldom_refused(shared_brain):
     """Told "out of scope", a user asking about ZI is misled about what the bot knows. Of the
-    3,802 in-scope questions of the tuning splits above, 111 got neither an answer nor
-    choices when this was pinned (146 before Params.known_suggest_p)."""
+    3,802 in-scope questions of tune to tune21, 146 got neither an answer nor choices before
+    Params.known_suggest_p, 111 after; with tune22, 125 of 3,986."""
     refused = 0
     for split in KB_FLOORS:
         if split != "heldout":
             _, cases = read_cases(DATA / "kb_questions.tsv", split)
             refused += evaluate(shared_brain, cases, "kb").counts.get("refused", 0)
-    assert refused <= 115
+    assert refused <= 129
 
 
 @pytest.mark.parametrize("split", ["tune", "heldout"])
