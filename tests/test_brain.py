@@ -619,3 +619,13 @@ def test_a_closing_salutation_is_smalltalk_and_unsubscribe_is_understood(shared_
 def test_thanks_that_are_a_knowledge_base_word_stay_in_the_question(shared_brain):
     # "terima" is "receive" too: who received WBK in 2023 is a question about that year.
     assert shared_brain.ask("siapa yang terima wbk 2023").id == "statistik-2023"
+
+
+@pytest.mark.parametrize("year", ["2019", "2022", "2024", "2025"])
+def test_a_year_without_a_confirmed_figure_is_said_first(shared_brain, year):
+    # The figures of other years came first and the caveat below them: a reader skimming
+    # for "2024" found no number and had to read to the end to learn none is known.
+    reply = shared_brain.ask(f"penerima wbk {year} ada brp unit")
+    assert reply.id == "statistik-ringkas"
+    first_line = reply.body.splitlines()[0]
+    assert year in first_line and "belum ada angka" in first_line
