@@ -144,17 +144,17 @@ class Brain:
             # "polres bogor udah wbk?": a unit type and a name we do not have. A long
             # message that mentions a unit type ("saya direktur rsud, apakah rsud kami bisa
             # diusulkan wbk?") is the knowledge base's when it has an answer or choices.
-            if says_more and self._speaks_of_own_unit(text, lookup):
-                # "saya dari rsud cibinong, bagaimana cara mengajukan wbk": the unit says who
-                # asks. Its name, unknown to the knowledge base, would weigh on the matcher
-                # like a topic of its own, so the question is read without it.
-                decision = self.matcher.decide(self._without(text, lookup.types | names))
-                if decision.action == "answer":
-                    return self.entry_reply(decision.ranked[0].entry, decision.confidence)
-                if decision.action == "suggest":
-                    return self._suggest(decision)
-                return self._not_found(lookup)
             decision = None if short and not kb_named else self.matcher.decide(text)
+            if ((decision is None or decision.action != "answer") and says_more
+                    and self._speaks_of_own_unit(text, lookup)):
+                # "saya dari rsud cibinong, bagaimana cara mengajukan wbk": the unit says who
+                # asks. Its name, unknown to the knowledge base, weighs on the matcher like a
+                # topic of its own, so the question is read again without it.
+                own = self.matcher.decide(self._without(text, lookup.types | names))
+                if own.action == "answer":
+                    return self.entry_reply(own.ranked[0].entry, own.confidence)
+                if own.action == "suggest":
+                    return self._suggest(own)
             if (decision is None or decision.action == "none"
                     or (short and decision.action != "answer")):
                 return self._not_found(lookup)

@@ -562,6 +562,13 @@ def test_the_askers_own_unit_is_who_asks_not_what_is_asked(shared_brain, text, e
     assert _offered(shared_brain.ask(text))[:1] == [entry]
 
 
+def test_a_question_answered_with_the_askers_unit_in_it_keeps_that_answer(shared_brain):
+    # Read without "kantah", this question lost the words that made it sure.
+    reply = shared_brain.ask("Kami humas kantah. Kantor kami dapat sebutan WTAB dr kementerian, "
+                             "boleh ga di rilis kami tulis kantor kami sudah WBK?")
+    assert (reply.kind, reply.id) == ("answer", "wtab-bukan-wbk")
+
+
 @pytest.mark.parametrize("text", [
     "saya dari polres bogor, udah wbk belum ya",
     "kami dari pn cibinong, apakah kami sudah wbbm",
