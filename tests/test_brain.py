@@ -72,7 +72,8 @@ def test_out_of_scope_is_refused_politely(shared_brain):
                                   "salam sejahtera bagi kita semua", "om swastiastu",
                                   "selamat sore, maaf mengganggu waktunya",
                                   "matur nuwun nggih", "terima kasih nak, sudah dijelaskan",
-                                  "baik, cukup, sampai jumpa"])
+                                  "baik, cukup, sampai jumpa", "matur nuwun sanget",
+                                  "tarimo kasih banyak yo"])
 def test_smalltalk(shared_brain, text):
     assert shared_brain.ask(text).kind == "smalltalk"
 
