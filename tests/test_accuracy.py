@@ -71,6 +71,12 @@ KB_FLOORS = {
     # questions got choices under Params.known_suggest_p). Read afterwards: acronyms said by
     # their letters' names, "wassalamualaikum wr wb", "-nya" on "zona integritas".
     "tune22": (0.795, 0.03, 0.71, 0),
+    # Blind, written last in the same session from the entries' titles and answers (new civil
+    # servants, ZI working teams, PR staff, citizens, lecturers, inspectorates, hurried
+    # phones), measured once: 70.6% first, 6 wrong of 219, 80.0% refused, 2 of 4 greetings on
+    # the code of the session's start; 69.4%, 6, 76.4%, 2 of 4 on main (one answer lost to the
+    # asker's-unit rule, fixed in 0681567; one to a confidence at the answer threshold).
+    "tune23": (0.695, 0.03, 0.76, 0),
     "heldout": (0.88, 0.01, 0.94, 0),
 }
 
@@ -90,13 +96,14 @@ def test_knowledge_base_floor(shared_brain, split):
 def test_in_scope_questions_are_seldom_refused(shared_brain):
     """Told "out of scope", a user asking about ZI is misled about what the bot knows. Of the
     3,802 in-scope questions of tune to tune21, 146 got neither an answer nor choices before
-    Params.known_suggest_p, 111 after; with tune22, 125 of 3,986."""
+    Params.known_suggest_p, 111 after; with tune22, 125 of 3,986; with tune23, 143 of
+    4,146."""
     refused = 0
     for split in KB_FLOORS:
         if split != "heldout":
             _, cases = read_cases(DATA / "kb_questions.tsv", split)
             refused += evaluate(shared_brain, cases, "kb").counts.get("refused", 0)
-    assert refused <= 129
+    assert refused <= 147
 
 
 @pytest.mark.parametrize("split", ["tune", "heldout"])
