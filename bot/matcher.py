@@ -114,17 +114,20 @@ class Params:
     bayes_alpha: float = 1.0  # additive smoothing of the per-entry stem counts
 
     def act(self, sure: float, features: tuple[float, ...], *, redirect: bool = False,
-            may_answer: bool = True, has_topic: bool = True) -> str:
+            may_answer: bool = True, has_topic: bool = True,
+            unknown: float | None = None) -> str:
         """"answer", "suggest" or "none" for a best entry the model is ``sure`` of, given the
         model's ``features``; the rule of ``Matcher.decide``, kept here so that ``bench.fit``
         counts what the bot would do. ``may_answer`` is false when the entry does not give
         what was asked (a count, a definition); ``has_topic`` is false when the question
-        names no topic at all."""
+        names no topic at all; ``unknown``, the share of the question in words the knowledge
+        base never uses, when it is not the model's feature (``asked_unknown_share``)."""
         if sure >= self.answer_p and may_answer:
             return "answer"
         if not has_topic:
             return "none"
-        unknown = features[_UNKNOWN]
+        if unknown is None:
+            unknown = features[_UNKNOWN]
         if sure >= self.suggest_p and unknown <= self.max_unknown:
             # A redirect states no fact about ZI, only where such questions are asked; a list
             # of choices headed by "outside this bot" helps less than saying so.
@@ -174,6 +177,8 @@ class _Analyzed:
     weights: list[float]
     sorted_text: str
     slots: frozenset[str] = field(default_factory=frozenset)
+    # The stems of the sentence that asks, when the message has several.
+    asked: tuple[str, ...] = ()
 
 
 def _slots(tokens: Iterable[str]) -> frozenset[str]:
@@ -567,15 +572,19 @@ class Matcher:
         parts = [self._tokens(sentence) for sentence in sentences]
         tokens = [t for part in parts for t in part]
         likeness = tokens
+        asked_tokens: list[str] = []
         if len(parts) > 1:
             # "Di rakor kemarin pak sekda nyebut OLGOZI. OLGOZI itu apa ya?": phrasings are
             # worded like the sentence that asks, so only that one is compared for likeness;
             # every word still counts for the fit and the coverage.
-            asked = [i for i, s in enumerate(sentences) if "?" in s] or [len(parts) - 1]
+            questioned = [i for i, s in enumerate(sentences) if "?" in s]
+            asked = questioned or [len(parts) - 1]
             likeness = [t for i in asked for t in parts[i]] or tokens
+            asked_tokens = [t for i in questioned for t in parts[i]]
         stems = [self.stemmer.stem(t) for t in tokens]
         weights = [self._weight(s) for s in stems]
-        return _Analyzed(tokens, stems, weights, self._fuzzy_text(likeness), _slots(tokens))
+        return _Analyzed(tokens, stems, weights, self._fuzzy_text(likeness), _slots(tokens),
+                         tuple(self.stemmer.stem(t) for t in asked_tokens))
 
     def _tokens(self, text: str) -> list[str]:
         norm = self.normalizer
@@ -624,6 +633,18 @@ class Matcher:
         unknown = sum(w for s, w in zip(q.stems, q.weights, strict=True)
                       if s not in self.known_stems)
         return unknown / total
+
+    def asked_unknown_share(self, q: _Analyzed) -> float:
+        """``unknown_share`` of the sentence with the question mark, when the message has
+        others: "isi LKE ZI apa aja sih? sy baru mausk tim" asks in words the knowledge base
+        knows, and the slip in the aside is no topic. The whole message's share otherwise."""
+        whole = self.unknown_share(q)
+        if not q.asked:
+            return whole
+        weights = [self._weight(s) for s in q.asked]
+        unknown = sum(w for s, w in zip(q.asked, weights, strict=True)
+                      if s not in self.known_stems)
+        return min(whole, unknown / (sum(weights) or 1.0))
 
     def score(self, q: _Analyzed) -> list[Scored]:
         p = self.params
@@ -761,12 +782,13 @@ class Matcher:
             return Decision("suggest", ranked, known, sure)
         return Decision("none", ranked, known, sure)
 
-    def guards(self, q: _Analyzed, best: Entry) -> dict[str, bool]:
+    def guards(self, q: _Analyzed, best: Entry) -> dict[str, bool | float]:
         """What ``Params.act`` needs to know besides the model's confidence."""
         return {
             "redirect": best.is_redirect,
             "may_answer": self._may_answer(q, best),
             "has_topic": not self._no_topic(q),
+            "unknown": self.asked_unknown_share(q),
         }
 
     def definition(self, q: _Analyzed, ranked: tuple[Scored, ...]) -> Scored | None:

@@ -158,6 +158,12 @@ def test_choices_when_every_word_is_known_and_the_best_entry_is_close(sure, scor
     assert Params().act(sure, features) == action
 
 
+def test_the_unknown_share_given_apart_from_the_features_decides_choices():
+    features = _features(score=0.5, unknown=0.6)
+    assert Params().act(0.7, features) == "none"
+    assert Params().act(0.7, features, unknown=0.1) == "suggest"
+
+
 def test_a_redirect_is_given_where_choices_would_be_offered():
     redirect = Entry("pengalihan-cpns", "CPNS", ("daftar cpns dimana", "seleksi cpns kapan"),
                      "Di luar cakupan.", ("BKN",), (), "pengalihan", "test.yaml")
