@@ -75,12 +75,15 @@ class _Rewriter:
     """
 
     def __init__(self, mapping: dict[str, str], *, possessive: bool = False):
-        # ``possessive``: a phrase's last word may carry "-nya" (see ``_says``).
-        self.possessive = possessive
+        """``possessive``: the last word of a phrase of several words may carry "-nya"
+        ("zona integritasnya"): the possessive changes nothing the phrase names."""
         self.first: dict[str, list[tuple[tuple[str, ...], list[str]]]] = {}
         for key, value in mapping.items():
             words = tuple(key.split())
             self.first.setdefault(words[0], []).append((words, value.split()))
+            if possessive and len(words) > 1:
+                owned = (*words[:-1], words[-1] + "nya")
+                self.first[words[0]].append((owned, value.split()))
         for options in self.first.values():
             options.sort(key=lambda option: -len(option[0]))
 
@@ -98,7 +101,7 @@ class _Rewriter:
                 continue  # inside a phrase already replaced
             for words, replacement in first[tokens[i]]:
                 size = len(words)
-                if size == 1 or _says(tokens[i : i + size], words, self.possessive):
+                if size == 1 or tuple(tokens[i : i + size]) == words:
                     out.extend(tokens[done:i])
                     out.extend(replacement)
                     done = i + size
@@ -107,14 +110,6 @@ class _Rewriter:
             return tokens
         out.extend(tokens[done:])
         return out
-
-
-def _says(tokens: list[str], words: tuple[str, ...], possessive: bool) -> bool:
-    """Whether ``tokens`` are the phrase ``words``; with ``possessive``, its last word maybe
-    with "-nya" ("zona integritasnya"): the possessive changes nothing the phrase names."""
-    if len(tokens) != len(words) or tuple(tokens[:-1]) != words[:-1]:
-        return False
-    return tokens[-1] == words[-1] or (possessive and tokens[-1] == words[-1] + "nya")
 
 
 def _fold_mapping(raw: dict | None) -> dict[str, str]:
@@ -279,6 +274,7 @@ _LETTER_NAMES = {
     "ki": "q", "er": "r", "es": "s", "te": "t", "u": "u", "fe": "v", "ve": "v", "we": "w",
     "eks": "x", "ye": "y", "zet": "z",
 }
+_LETTER_NAME_SET = frozenset(_LETTER_NAMES)
 
 
 def _join_letter_names(tokens: list[str], acronyms: frozenset[str]) -> list[str]:
@@ -337,7 +333,7 @@ class Normalizer:
 
     def _tokens(self, text: str) -> tuple[str, ...]:
         tokens = [self._undouble(t) for t in _join_spelled(fold(text)).split()]
-        if not _LETTER_NAMES.keys().isdisjoint(tokens):
+        if not _LETTER_NAME_SET.isdisjoint(tokens):
             tokens = _join_letter_names(tokens, self._acronyms)
         tokens = self._phrases.tokens(tokens)
         slang = self._slang.tokens(tokens)
