@@ -77,6 +77,11 @@ KB_FLOORS = {
     # the code of the session's start; 69.4%, 6, 76.4%, 2 of 4 on main (one answer lost to the
     # asker's-unit rule, fixed in 0681567; one to a confidence at the answer threshold).
     "tune23": (0.695, 0.03, 0.76, 0),
+    # Blind, written at the end of that session (police, tax, hospital and school staff,
+    # retirees, NGO members, journalists, angry and confused users), measured once and not
+    # read: 69.9% first, 6 wrong of 226, 72.9% refused, 5 of 5 greetings on the code of the
+    # session's start; 70.5%, 6, 72.9%, 5 of 5 on main.
+    "tune24": (0.70, 0.03, 0.72, 0),
     "heldout": (0.88, 0.01, 0.94, 0),
 }
 
@@ -96,14 +101,14 @@ def test_knowledge_base_floor(shared_brain, split):
 def test_in_scope_questions_are_seldom_refused(shared_brain):
     """Told "out of scope", a user asking about ZI is misled about what the bot knows. Of the
     3,802 in-scope questions of tune to tune21, 146 got neither an answer nor choices before
-    Params.known_suggest_p, 111 after; with tune22, 125 of 3,986; with tune23, 143 of
-    4,146."""
+    Params.known_suggest_p, 111 after; with tune22, 125 of 3,986; with tune23 (and later
+    fixes), 140 of 4,146; with tune24, 153 of 4,319."""
     refused = 0
     for split in KB_FLOORS:
         if split != "heldout":
             _, cases = read_cases(DATA / "kb_questions.tsv", split)
             refused += evaluate(shared_brain, cases, "kb").counts.get("refused", 0)
-    assert refused <= 147
+    assert refused <= 157
 
 
 @pytest.mark.parametrize("split", ["tune", "heldout"])
