@@ -37,7 +37,6 @@ _MONTHS = (
 )
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _WORD = re.compile(r"[^\W\d_]+")
-_SENTENCE_END = re.compile(r"([.?!]+(?:\s+|$))")
 
 
 def format_date(value: str) -> str:
@@ -150,7 +149,7 @@ class Brain:
                 # "saya dari rsud cibinong, bagaimana cara mengajukan wbk": the unit says who
                 # asks. Its name, unknown to the knowledge base, weighs on the matcher like a
                 # topic of its own, so the question is read again without it.
-                own = self.matcher.decide(self._without(text, lookup.types | names))
+                own = self.matcher.decide(text, leave_out=lookup.types | frozenset(names))
                 if own.action == "answer":
                     return self.entry_reply(own.ranked[0].entry, own.confidence)
                 if own.action == "suggest":
@@ -204,14 +203,6 @@ class Brain:
             if t in speakers:
                 return True
         return False
-
-    def _without(self, text: str, words: set[str] | frozenset[str]) -> str:
-        """The message without ``words``, its sentence ends kept: the matcher compares the
-        sentence that asks."""
-        pieces = _SENTENCE_END.split(text)
-        for i in range(0, len(pieces), 2):
-            pieces[i] = " ".join(t for t in self.normalizer.tokens(pieces[i]) if t not in words)
-        return "".join(pieces)
 
     def _asks_service(self, text: str) -> bool:
         """Opening hours, queues, visiting days: a question about an office's service."""

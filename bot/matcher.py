@@ -567,9 +567,11 @@ class Matcher:
             w *= self.params.question_weight
         return w
 
-    def analyze(self, text: str) -> _Analyzed:
+    def analyze(self, text: str, leave_out: frozenset[str] = frozenset()) -> _Analyzed:
+        """The question's tokens, stems and weights; ``leave_out``: words of the message that
+        are no part of the question (see ``decide``)."""
         sentences = _sentences(text)
-        parts = [self._tokens(sentence) for sentence in sentences]
+        parts = [self._tokens(sentence, leave_out) for sentence in sentences]
         tokens = [t for part in parts for t in part]
         likeness = tokens
         asked_tokens: list[str] = []
@@ -586,13 +588,13 @@ class Matcher:
         return _Analyzed(tokens, stems, weights, self._fuzzy_text(likeness), _slots(tokens),
                          tuple(self.stemmer.stem(t) for t in asked_tokens))
 
-    def _tokens(self, text: str) -> list[str]:
+    def _tokens(self, text: str, leave_out: frozenset[str] = frozenset()) -> list[str]:
         norm = self.normalizer
         # Fillers and greetings go first: a typo fixer that saw "nanya" would make it
         # "namanya", and "halo" in "halo, apa itu wbk" is not part of the question.
         greetings = norm.lexicon.greetings
         raw = [t for t in norm.content(norm.tokens(text))
-               if t not in greetings and t not in self._closing]
+               if t not in greetings and t not in self._closing and t not in leave_out]
         tokens = [t if t in self.known else self.standard(t) for t in raw]
         if tokens != raw:
             # A repaired word may complete a phrase ("zona integritsa" → "zi").
@@ -753,9 +755,11 @@ class Matcher:
     def confidence(self, features: tuple[float, ...]) -> float:
         return self.model.probability(features)
 
-    def decide(self, text: str) -> Decision:
+    def decide(self, text: str, leave_out: frozenset[str] = frozenset()) -> Decision:
+        """``leave_out``: normalized words of the message that are no part of the question,
+        such as the asker's own unit ("kami dari DPMPTSP Kab Sleman, syaratnya apa?")."""
         p = self.params
-        q = self.analyze(text)
+        q = self.analyze(text, leave_out)
         if not q.tokens:
             return Decision("none", (), False)
         known = self.has_known_content(q)
