@@ -66,7 +66,7 @@ class Example:
     in_scope: bool
     split: str = ""
     # Matcher.guards for the question and its best entry: the rest of what Params.act needs.
-    guards: dict[str, bool | float] = field(default_factory=dict)
+    guards: dict[str, bool | float | None] = field(default_factory=dict)
     # Whether the entry Matcher.definition answers with, when the model is not sure, is
     # right; None when the question does not ask a term's meaning that way.
     defined: bool | None = None

@@ -115,19 +115,21 @@ class Params:
 
     def act(self, sure: float, features: tuple[float, ...], *, redirect: bool = False,
             may_answer: bool = True, has_topic: bool = True,
-            unknown: float | None = None) -> str:
+            asked_unknown: float | None = None) -> str:
         """"answer", "suggest" or "none" for a best entry the model is ``sure`` of, given the
         model's ``features``; the rule of ``Matcher.decide``, kept here so that ``bench.fit``
         counts what the bot would do. ``may_answer`` is false when the entry does not give
         what was asked (a count, a definition); ``has_topic`` is false when the question
-        names no topic at all; ``unknown``, the share of the question in words the knowledge
-        base never uses, when it is not the model's feature (``asked_unknown_share``)."""
+        names no topic at all; ``asked_unknown``, the share of the sentences with a question
+        mark in words the knowledge base never uses (``Matcher.asked_unknown_share``), stands
+        for the whole message's when smaller."""
         if sure >= self.answer_p and may_answer:
             return "answer"
         if not has_topic:
             return "none"
-        if unknown is None:
-            unknown = features[_UNKNOWN]
+        unknown = features[_UNKNOWN]
+        if asked_unknown is not None:
+            unknown = min(unknown, asked_unknown)
         if sure >= self.suggest_p and unknown <= self.max_unknown:
             # A redirect states no fact about ZI, only where such questions are asked; a list
             # of choices headed by "outside this bot" helps less than saying so.
@@ -177,8 +179,8 @@ class _Analyzed:
     weights: list[float]
     sorted_text: str
     slots: frozenset[str] = field(default_factory=frozenset)
-    # The stems of the sentence that asks, when the message has several.
-    asked: tuple[str, ...] = ()
+    # Where the sentences with a question mark are in ``stems``, when the message has others.
+    asked: tuple[int, ...] = ()
 
 
 def _slots(tokens: Iterable[str]) -> frozenset[str]:
@@ -574,7 +576,7 @@ class Matcher:
         parts = [self._tokens(sentence, leave_out) for sentence in sentences]
         tokens = [t for part in parts for t in part]
         likeness = tokens
-        asked_tokens: list[str] = []
+        asked_at: tuple[int, ...] = ()
         if len(parts) > 1:
             # "Di rakor kemarin pak sekda nyebut OLGOZI. OLGOZI itu apa ya?": phrasings are
             # worded like the sentence that asks, so only that one is compared for likeness;
@@ -582,11 +584,12 @@ class Matcher:
             questioned = [i for i, s in enumerate(sentences) if "?" in s]
             asked = questioned or [len(parts) - 1]
             likeness = [t for i in asked for t in parts[i]] or tokens
-            asked_tokens = [t for i in questioned for t in parts[i]]
+            starts = list(itertools.accumulate((len(part) for part in parts), initial=0))
+            asked_at = tuple(at for i in questioned for at in range(starts[i], starts[i + 1]))
         stems = [self.stemmer.stem(t) for t in tokens]
         weights = [self._weight(s) for s in stems]
         return _Analyzed(tokens, stems, weights, self._fuzzy_text(likeness), _slots(tokens),
-                         tuple(self.stemmer.stem(t) for t in asked_tokens))
+                         asked_at)
 
     def _tokens(self, text: str, leave_out: frozenset[str] = frozenset()) -> list[str]:
         norm = self.normalizer
@@ -631,22 +634,23 @@ class Matcher:
                    for t, s in zip(q.tokens, q.stems, strict=True))
 
     def unknown_share(self, q: _Analyzed) -> float:
-        total = sum(q.weights) or 1.0
-        unknown = sum(w for s, w in zip(q.stems, q.weights, strict=True)
-                      if s not in self.known_stems)
-        return unknown / total
+        return self._unknown_share(range(len(q.stems)), q)
 
-    def asked_unknown_share(self, q: _Analyzed) -> float:
-        """``unknown_share`` of the sentence with the question mark, when the message has
+    def asked_unknown_share(self, q: _Analyzed) -> float | None:
+        """``unknown_share`` of the sentences with a question mark, when the message has
         others: "isi LKE ZI apa aja sih? sy baru mausk tim" asks in words the knowledge base
-        knows, and the slip in the aside is no topic. The whole message's share otherwise."""
-        whole = self.unknown_share(q)
-        if not q.asked:
-            return whole
-        weights = [self._weight(s) for s in q.asked]
-        unknown = sum(w for s, w in zip(q.asked, weights, strict=True)
-                      if s not in self.known_stems)
-        return min(whole, unknown / (sum(weights) or 1.0))
+        knows, and the slip in the aside is no topic. None for a message of one sentence."""
+        return self._unknown_share(q.asked, q) if q.asked else None
+
+    def _unknown_share(self, at: Iterable[int], q: _Analyzed) -> float:
+        """The share of the weight of the stems ``at`` these positions that is in stems the
+        knowledge base never uses."""
+        total = unknown = 0.0
+        for i in at:
+            total += q.weights[i]
+            if q.stems[i] not in self.known_stems:
+                unknown += q.weights[i]
+        return unknown / (total or 1.0)
 
     def score(self, q: _Analyzed) -> list[Scored]:
         p = self.params
@@ -786,13 +790,13 @@ class Matcher:
             return Decision("suggest", ranked, known, sure)
         return Decision("none", ranked, known, sure)
 
-    def guards(self, q: _Analyzed, best: Entry) -> dict[str, bool | float]:
+    def guards(self, q: _Analyzed, best: Entry) -> dict[str, bool | float | None]:
         """What ``Params.act`` needs to know besides the model's confidence."""
         return {
             "redirect": best.is_redirect,
             "may_answer": self._may_answer(q, best),
             "has_topic": not self._no_topic(q),
-            "unknown": self.asked_unknown_share(q),
+            "asked_unknown": self.asked_unknown_share(q),
         }
 
     def definition(self, q: _Analyzed, ranked: tuple[Scored, ...]) -> Scored | None:

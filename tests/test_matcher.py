@@ -161,7 +161,7 @@ def test_choices_when_every_word_is_known_and_the_best_entry_is_close(sure, scor
 def test_the_unknown_share_given_apart_from_the_features_decides_choices():
     features = _features(score=0.5, unknown=0.6)
     assert Params().act(0.7, features) == "none"
-    assert Params().act(0.7, features, unknown=0.1) == "suggest"
+    assert Params().act(0.7, features, asked_unknown=0.1) == "suggest"
 
 
 def test_a_redirect_is_given_where_choices_would_be_offered():
