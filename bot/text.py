@@ -321,7 +321,7 @@ class Normalizer:
         # speech-to-text message may spell by their letters' names.
         self._acronyms = frozenset(
             v for v in lexicon.phrases.values()
-            if v.isalpha() and 2 <= len(v) <= 6 and " " not in v)
+            if v.isalpha() and 2 <= len(v) <= 6)
         self.tokens = lru_cache(maxsize=65536)(self._tokens)
 
     def _undouble(self, token: str) -> str:
