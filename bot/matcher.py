@@ -222,6 +222,17 @@ def _sentences(text: str) -> list[str]:
     return out or [text]
 
 
+# Where a clause ends: a comma, a question mark, a sentence's end; not the period of "No. 5".
+_CLAUSE_END = re.compile(r"([,;?!\n]+|\.+(?=\s|$))")
+
+
+def _clauses(text: str) -> list[tuple[str, bool]]:
+    """The message's clauses, each with whether a question mark ends it."""
+    parts = _CLAUSE_END.split(text)
+    pairs = zip(parts[::2], [*parts[1::2], ""], strict=True)
+    return [(clause, "?" in end) for clause, end in pairs if clause.strip()]
+
+
 def _phrase_words(lex: Lexicon) -> set[str]:
     """Words of the lexicon's multi-word phrases, which never reach the index as themselves
     ("integritas" in "zona integritas" becomes "zi")."""
@@ -762,6 +773,47 @@ class Matcher:
     def decide(self, text: str, leave_out: frozenset[str] = frozenset()) -> Decision:
         """``leave_out``: normalized words of the message that are no part of the question,
         such as the asker's own unit ("kami dari DPMPTSP Kab Sleman, syaratnya apa?")."""
+        decision = self._decide(text, leave_out)
+        if decision.action == "suggest":
+            return self._by_clause(text, leave_out, decision)
+        return decision
+
+    def _by_clause(self, text: str, leave_out: frozenset[str], whole: Decision) -> Decision:
+        """The whole message's best entry answered when the clause that asks is sure of it.
+
+        "beda wbk ama wbbm apa aja sih, kantor sebelah udh wbbm katanya lbh keren": the aside
+        halves the coverage of every entry, so the model is unsure of the message, though
+        its first clause alone is the comparison entry's question word for word. Both must
+        agree on the entry, and the clause must ask (a question mark ends it, or it has a
+        question or intent word): "Di era 52/2014, syarat opini WTP ..." is not about the
+        regulation its first clause names. A clause that opens with a subordinator qualifies
+        the question ("kalau kepala kantor diganti, predikat wbk ikut hilang ga?"), and a
+        clause sure of another entry asks a second question: both keep the choices.
+        Measured on tune to tune24: 84 more right first answers, 5 more wrong ones.
+        """
+        clauses = _clauses(text)
+        if len(clauses) < 2:
+            return whole
+        lex = self.normalizer.lexicon
+        asking = lex.question_words | set(lex.intents.values())
+        best = whole.ranked[0].entry
+        sure: Decision | None = None
+        for clause, marked in clauses:
+            tokens = self.normalizer.tokens(clause)
+            if tokens and tokens[0] in lex.subordinators:
+                return whole
+            decision = self._decide(clause, leave_out)
+            if decision.action != "answer":
+                continue
+            if decision.ranked[0].entry is not best:
+                return whole
+            if sure is None and (marked or not asking.isdisjoint(tokens)):
+                sure = decision
+        if sure is None:
+            return whole
+        return Decision("answer", whole.ranked, whole.known_content, sure.confidence)
+
+    def _decide(self, text: str, leave_out: frozenset[str]) -> Decision:
         p = self.params
         q = self.analyze(text, leave_out)
         if not q.tokens:

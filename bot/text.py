@@ -197,6 +197,8 @@ class Lexicon:
     unit_common_types: frozenset[str] = frozenset()
     service_words: frozenset[str] = frozenset()
     speaker_words: frozenset[str] = frozenset()
+    # Words that open a clause qualifying another ("kalau kepala kantor diganti, ...").
+    subordinators: frozenset[str] = frozenset()
     # Everyday words and abbreviations a slip from a knowledge-base word ("bpkb" next to
     # "bpkp", "makan" next to "makna"): real words, never repaired into that word.
     everyday: frozenset[str] = frozenset()
@@ -241,6 +243,7 @@ class Lexicon:
             unit_common_types=_words(data.get("unit_common_types")),
             service_words=_words(data.get("service_words")),
             speaker_words=_words(data.get("speaker_words")),
+            subordinators=_words(data.get("subordinators")),
             everyday=_words(data.get("everyday")),
             # Not folded: "%" is how most answers write "persen".
             quantity_units={fold(str(k)): tuple(str(v).lower() for v in vs)

@@ -11,51 +11,51 @@ KB_FLOORS = {
     # split: (first-answer accuracy, most wrong answers, out-of-scope refused, greetings missed)
     "tune": (0.94, 0.01, 0.96, 1),
     "tune3": (0.925, 0.01, 0.95, 1),
-    "tune4": (0.855, 0.01, 0.95, 1),
-    "tune5": (0.805, 0.01, 0.98, 1),
-    "tune6": (0.89, 0.01, 0.96, 0),
+    "tune4": (0.875, 0.01, 0.95, 1),
+    "tune5": (0.845, 0.01, 0.98, 1),
+    "tune6": (0.915, 0.01, 0.96, 0),
     # Written to test out-of-scope questions close to ZI; 6 wrong answers of 305 when pinned.
     # Refusal floors of tune7, tune16 and tune17 were lowered by one question each when a
     # question whose every word the knowledge base knows got choices where it had been told
     # "out of scope" (Params.known_suggest_p): on all tuning splits 34 in-scope questions
     # gained choices holding the right entry, 6 out-of-scope ones got choices;
     # test_in_scope_questions_are_seldom_refused pins the gain.
-    "tune7": (0.815, 0.02, 0.87, 0),
-    "tune8": (0.795, 0.01, 0.96, 1),
+    "tune7": (0.82, 0.02, 0.87, 0),
+    "tune8": (0.805, 0.01, 0.96, 1),
     # Written blind as ZI teams preparing an evaluation (tune9) and as citizens, students
     # and journalists (tune10); no confidence model was fitted on either.
-    "tune9": (0.86, 0.015, 0.95, 0),
+    "tune9": (0.87, 0.015, 0.95, 0),
     "tune10": (0.82, 0.005, 0.91, 0),
     # A general mix written blind last; measured once on the old and new code, then pinned.
-    "tune11": (0.775, 0.01, 0.92, 1),
+    "tune11": (0.815, 0.01, 0.92, 1),
     # Blind: 77.8% first, 10 wrong of 215, 72.9% refused when measured once. Its out-of-scope
     # questions ask ZI details no entry holds (survey sample sizes, TPN membership), and an
     # entry that mentions the term is answered.
-    "tune12": (0.81, 0.03, 0.74, 0),
+    "tune12": (0.845, 0.03, 0.74, 0),
     # Blind: 76.2% first, 7 wrong of 199, 72.9% refused, 3 of 4 greetings on the code before
     # the work it was measured for; 76.2%, 6, 75.0%, 3 of 4 after. Then English words added.
-    "tune13": (0.82, 0.025, 0.76, 0),
+    "tune13": (0.84, 0.025, 0.76, 0),
     # Blind, measured once: 83.9% first, 8 wrong of 211, 68.4% refused, 2 of 5 greetings.
-    "tune14": (0.875, 0.035, 0.68, 0),
+    "tune14": (0.89, 0.035, 0.68, 0),
     # Blind, measured once: 79.3% first, 18 wrong of 237, 49.1% refused, 3 of 5 greetings;
     # five labels were then widened where another entry's answer holds the fact (82.1%, 13
     # wrong counted that way). Its out-of-scope questions ask details (enactment dates, names
     # of the 19 K/L, LKE item counts) of an entry's topic that the entry does not give.
     # Two questions of tune15 and one of tune17 that were out of scope for want of an entry are
     # now swasta-bumn's; with the entry, "ikut penilaian zi bayar gk" (tune17) gets choices.
-    "tune15": (0.855, 0.05, 0.52, 0),
+    "tune15": (0.875, 0.05, 0.52, 0),
     # Blind, measured once on the code before this work and on main (two labels then widened,
     # counted that way): tune16, pemda staff with regional chat words, 74.1% first, 10 wrong
     # of 267, 64.9% refused, 1 of 5 greetings before; 74.6%, 9, 68.4%, 1 after. tune17,
     # short hurried messages: 88.4%, 5 of 218, 72.9%, 5 of 6 before; 88.4%, 5, 77.1%, 4 after.
-    "tune16": (0.81, 0.035, 0.66, 2),
+    "tune16": (0.85, 0.035, 0.66, 2),
     "tune17": (0.905, 0.025, 0.72, 0),
     # Written blind last, measured once on the code before this session's work and on main
     # (labels widened afterwards, counted that way). tune18, a cross-section of users: 74.3%
     # first, 3 wrong of 197, 80.9% refused before; 75.7%, 3, 80.9% on main. tune19, sceptics,
     # rumours and hypotheticals: 79.9%, 8 of 238, 69.6% on both.
-    "tune18": (0.80, 0.02, 0.80, 1),
-    "tune19": (0.85, 0.035, 0.69, 0),
+    "tune18": (0.83, 0.02, 0.80, 1),
+    "tune19": (0.86, 0.035, 0.69, 0),
     # Written blind at the start of the session that added them, from the entries' titles and
     # answers, and measured once on the code before it: tune20, district office staff and
     # citizens who saw a banner, with regional chat words, 77.4% first, 12 wrong of 186,
@@ -63,25 +63,29 @@ KB_FLOORS = {
     # journalists and retirees, more formal, 74.3%, 17 of 265, 54.0%, 5 of 11. Most of their
     # wrong answers are out-of-scope details of an entry's topic (a year's figure the entry
     # says is not known, a regulation's enactment date).
-    "tune20": (0.785, 0.07, 0.60, 0),
-    "tune21": (0.745, 0.07, 0.535, 0),
+    "tune20": (0.80, 0.07, 0.60, 0),
+    "tune21": (0.76, 0.07, 0.535, 0),
     # Blind, written from the entries' titles and answers, measured once on the code of the
     # session's start and on main before its failures were read: 76.6% first, 7 wrong of 244,
     # 75.5% refused, 10 of 11 greetings, then 77.2%, 7, 71.4%, 10 of 11 (two out-of-scope
     # questions got choices under Params.known_suggest_p). Read afterwards: acronyms said by
     # their letters' names, "wassalamualaikum wr wb", "-nya" on "zona integritas".
-    "tune22": (0.795, 0.03, 0.71, 0),
+    # The wrong-answer ceilings of tune22 to tune24 were raised (7, 6, 6 wrong to 8, 7, 8)
+    # when a message whose asking clause alone is sure of the message's best entry got that
+    # answer rather than choices (Matcher._by_clause): on tune to tune24, 84 more right first
+    # answers, 5 more wrong. The first-answer floors of all splits were raised with it.
+    "tune22": (0.81, 0.035, 0.71, 0),
     # Blind, written last in the same session from the entries' titles and answers (new civil
     # servants, ZI working teams, PR staff, citizens, lecturers, inspectorates, hurried
     # phones), measured once: 70.6% first, 6 wrong of 219, 80.0% refused, 2 of 4 greetings on
     # the code of the session's start; 69.4%, 6, 76.4%, 2 of 4 on main (one answer lost to the
     # asker's-unit rule, fixed in 0681567; one to a confidence at the answer threshold).
-    "tune23": (0.695, 0.03, 0.76, 0),
+    "tune23": (0.71, 0.035, 0.76, 0),
     # Blind, written at the end of that session (police, tax, hospital and school staff,
     # retirees, NGO members, journalists, angry and confused users), measured once and not
     # read: 69.9% first, 6 wrong of 226, 72.9% refused, 5 of 5 greetings on the code of the
     # session's start; 70.5%, 6, 72.9%, 5 of 5 on main.
-    "tune24": (0.70, 0.03, 0.72, 0),
+    "tune24": (0.765, 0.036, 0.72, 0),
     "heldout": (0.88, 0.01, 0.94, 0),
 }
 

@@ -643,3 +643,24 @@ def test_a_slip_in_an_aside_does_not_make_the_question_unknown(shared_brain):
     # "mausk" (masuk), unknown, was half the message's weight: "out of scope", though the
     # sentence with the question mark is all in the knowledge base's words.
     assert _offered(shared_brain.ask("isi LKE ZI apa aja sih? sy baru mausk tim"))[:1] == ["lke"]
+
+
+@pytest.mark.parametrize(("text", "entry"), [
+    ("beda wbk ama wbbm apa aja sih, kantor sebelah udh wbbm katanya lbh keren", "wbk-vs-wbbm"),
+    ("syarat tingkat unit kerja apa aja, kami satker di bawah kanwil", "syarat-unit"),
+])
+def test_an_aside_does_not_keep_a_clear_question_from_its_answer(shared_brain, text, entry):
+    # The aside halved every entry's coverage: choices, though the clause that asks is the
+    # entry's own question.
+    reply = shared_brain.ask(text)
+    assert (reply.kind, reply.id) == ("answer", entry)
+
+
+@pytest.mark.parametrize("text", [
+    # The condition is the question: the clause after it alone is about revocation.
+    "kalau kepala kantor dimutasi, predikat wbk unitnya ikut hilang ga?",
+    # The first clause only names a regulation; the question is the second's.
+    "Di era 52/2014, syarat opini WTP untuk WBBM berapa tahun berturut-turut?",
+])
+def test_a_clause_that_does_not_carry_the_question_answers_nothing(shared_brain, text):
+    assert shared_brain.ask(text).kind != "answer"
