@@ -86,6 +86,14 @@ KB_FLOORS = {
     # read: 69.9% first, 6 wrong of 226, 72.9% refused, 5 of 5 greetings on the code of the
     # session's start; 70.5%, 6, 72.9%, 5 of 5 on main.
     "tune24": (0.765, 0.036, 0.72, 0),
+    # Blind, written from the entries' titles and answers at the start of the session that
+    # added Matcher._by_clause, and measured once on the code before it and after: tune25,
+    # students, vendors, village, KUA, court, immigration and BPS staff, 76.6% first, 4 wrong
+    # of 158, 85.4% refused, 3 of 3 greetings before; 78.5%, 4, 85.4%, 3 of 3 after. tune26,
+    # senior civil servants writing formally, young staff mixing English, regional chat
+    # words, two questions in one message: 79.1%, 3 of 191, 87.0%, 6 of 6; 79.9%, 3, 87.0%.
+    "tune25": (0.78, 0.03, 0.85, 0),
+    "tune26": (0.795, 0.02, 0.86, 0),
     "heldout": (0.88, 0.01, 0.94, 0),
 }
 
@@ -106,13 +114,13 @@ def test_in_scope_questions_are_seldom_refused(shared_brain):
     """Told "out of scope", a user asking about ZI is misled about what the bot knows. Of the
     3,802 in-scope questions of tune to tune21, 146 got neither an answer nor choices before
     Params.known_suggest_p, 111 after; with tune22, 125 of 3,986; with tune23 (and later
-    fixes), 140 of 4,146; with tune24, 153 of 4,319."""
+    fixes), 140 of 4,146; with tune24, 153 of 4,319; with tune25 and tune26, 171 of 4,565."""
     refused = 0
     for split in KB_FLOORS:
         if split != "heldout":
             _, cases = read_cases(DATA / "kb_questions.tsv", split)
             refused += evaluate(shared_brain, cases, "kb").counts.get("refused", 0)
-    assert refused <= 157
+    assert refused <= 175
 
 
 @pytest.mark.parametrize("split", ["tune", "heldout"])
