@@ -64,6 +64,10 @@ def test_a_word_many_slips_from_any_other_is_not_repaired():
         ("wtab udh keitung wbk blm", ["wtab", "sudah", "terhitung", "wbk", "belum"]),
         ("bos nanya beda wbk wbbm", ["atasan", "beda", "wbk", "wbbm"]),
         ("piye carane entuk wbk", ["bagaimana", "carane", "dapat", "wbk"]),  # Javanese
+        ("wbk mandiri niku nopo nggih", ["wbk", "mandiri", "niku", "apa"]),  # Javanese krama
+        ("syarat diusulkeun wbk naon wae", ["syarat", "usul", "wbk", "daftar"]),  # Sundanese
+        ("kek mana caranya biar dapat wbk bah", ["bagaimana", "cara", "dapat", "wbk"]),  # Medan
+        ("kkn dlm konteks zi itu apa", ["kkn", "zi", "apa"]),
         ("emangnya dimintain duit", ["dimintain", "uang"]),
         ("jumlah peraih wbk yg korup", ["jumlah", "penerima", "wbk", "korupsi"]),
     ],
