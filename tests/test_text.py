@@ -68,6 +68,8 @@ def test_a_word_many_slips_from_any_other_is_not_repaired():
         ("syarat diusulkeun wbk naon wae", ["syarat", "usul", "wbk", "daftar"]),  # Sundanese
         ("kek mana caranya biar dapat wbk bah", ["bagaimana", "cara", "dapat", "wbk"]),  # Medan
         ("kkn dlm konteks zi itu apa", ["kkn", "zi", "apa"]),
+        ("what are the prerequisites for wbk", ["apa", "syarat", "wbk"]),
+        ("can someone explain zi in simple terms", ["bisa", "zi"]),
         ("emangnya dimintain duit", ["dimintain", "uang"]),
         ("jumlah peraih wbk yg korup", ["jumlah", "penerima", "wbk", "korupsi"]),
     ],
