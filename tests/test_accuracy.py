@@ -70,6 +70,10 @@ KB_FLOORS = {
     # 75.5% refused, 10 of 11 greetings, then 77.2%, 7, 71.4%, 10 of 11 (two out-of-scope
     # questions got choices under Params.known_suggest_p). Read afterwards: acronyms said by
     # their letters' names, "wassalamualaikum wr wb", "-nya" on "zona integritas".
+    # Nine out-of-scope labels of tune21, tune22 and tune24 became statistik-ringkas (the
+    # national total of 2019, 2022 or 2024, which that entry says no source confirms) and
+    # statistik-awal (the first WBK or WBBM, which that entry says cannot be dated), as
+    # the same questions are labelled in tune, tune3, tune7 and heldout.
     # The wrong-answer ceilings of tune22 to tune24 were raised (7, 6, 6 wrong to 8, 7, 8)
     # when a message whose asking clause alone is sure of the message's best entry got that
     # answer rather than choices (Matcher._by_clause): on tune to tune24, 86 more right first
