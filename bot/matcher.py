@@ -44,6 +44,9 @@ log = logging.getLogger(__name__)
 
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _PREDICATES = frozenset({"wbk", "wbbm"})
+_YEAR_IN_TEXT = re.compile(r"\b(?:19|20)\d\d\b")
+# A year that is not the year of a regulation's number ("90/2021").
+_DATA_YEAR = re.compile(r"(?<![/\d])(?:19|20)\d\d\b")
 RANKED = 10  # entries ranked per question: more than the choices ever offered
 FUZZY_FLOOR = 50  # a phrasing less alike than this cannot lift an entry to an answer
 
@@ -507,6 +510,14 @@ class Matcher:
             for e in entries
         }
         self.stem_entries = _postings(self.entry_stems)
+        # Entries of yearly facts: their answers give two years or more outside regulation
+        # numbers ("2022 (JPNN): 97 lulus", not "PermenPANRB 90/2021"), and every year they
+        # name, in either form, is one they speak of.
+        self.entry_years = {
+            e.id: frozenset(_YEAR_IN_TEXT.findall(e.answer))
+            for e in entries
+            if len(set(_DATA_YEAR.findall(e.answer))) >= 2
+        }
         self.answer_entries = _postings(self.answer_stems)
 
     def _repair_phrasings(
@@ -889,7 +900,18 @@ class Matcher:
 
     def _may_answer(self, q: _Analyzed, entry: Entry) -> bool:
         """Whether the entry gives what was asked: the count asked, the term asked about."""
-        return not self._lacks_count(q, entry) and not self._undefined(q, entry)
+        return (not self._lacks_count(q, entry) and not self._undefined(q, entry)
+                and not self._lacks_year(q, entry))
+
+    def _lacks_year(self, q: _Analyzed, entry: Entry) -> bool:
+        """The question names a year that an entry of yearly facts does not: the selection
+        results of 2022 to 2024 do not say when the 2025 results come out, and the BPS index
+        explained with its 2021 and 2022 values gives none for 2023."""
+        covered = self.entry_years.get(entry.id)
+        if covered is None:
+            return False
+        asked = {t for t in q.slots if _YEAR.match(t)}
+        return bool(asked) and asked.isdisjoint(covered)
 
     def _lacks_count(self, q: _Analyzed, entry: Entry) -> bool:
         """The question asks a count ("brp hari", "jumlah pns") that the entry's answer

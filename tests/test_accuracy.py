@@ -77,19 +77,21 @@ KB_FLOORS = {
     # The wrong-answer ceilings of tune22 to tune24 were raised (7, 6, 6 wrong to 8, 7, 8)
     # when a message whose asking clause alone is sure of the message's best entry got that
     # answer rather than choices (Matcher._by_clause): on tune to tune24, 86 more right first
-    # answers, 5 more wrong. The first-answer floors of all splits were raised with it.
-    "tune22": (0.81, 0.035, 0.71, 0),
+    # answers, 5 more wrong. The first-answer floors of all splits were raised with it. They
+    # came back to 3% when a year that an entry of yearly facts does not give stopped being
+    # answered by it (Matcher._lacks_year): 16 wrong answers fewer over all splits.
+    "tune22": (0.81, 0.03, 0.71, 0),
     # Blind, written last in the same session from the entries' titles and answers (new civil
     # servants, ZI working teams, PR staff, citizens, lecturers, inspectorates, hurried
     # phones), measured once: 70.6% first, 6 wrong of 219, 80.0% refused, 2 of 4 greetings on
     # the code of the session's start; 69.4%, 6, 76.4%, 2 of 4 on main (one answer lost to the
     # asker's-unit rule, fixed in 0681567; one to a confidence at the answer threshold).
-    "tune23": (0.71, 0.035, 0.76, 0),
+    "tune23": (0.71, 0.03, 0.76, 0),
     # Blind, written at the end of that session (police, tax, hospital and school staff,
     # retirees, NGO members, journalists, angry and confused users), measured once and not
     # read: 69.9% first, 6 wrong of 226, 72.9% refused, 5 of 5 greetings on the code of the
     # session's start; 70.5%, 6, 72.9%, 5 of 5 on main.
-    "tune24": (0.765, 0.036, 0.72, 0),
+    "tune24": (0.77, 0.03, 0.72, 0),
     # Blind, written from the entries' titles and answers at the start of the session that
     # added Matcher._by_clause, and measured once on the code before it and after: tune25,
     # students, vendors, village, KUA, court, immigration and BPS staff, 76.6% first, 4 wrong
@@ -97,7 +99,7 @@ KB_FLOORS = {
     # senior civil servants writing formally, young staff mixing English, regional chat
     # words, two questions in one message: 79.1%, 3 of 191, 87.0%, 6 of 6; 79.9%, 3, 87.0%.
     "tune25": (0.78, 0.03, 0.85, 0),
-    "tune26": (0.795, 0.02, 0.86, 0),
+    "tune26": (0.82, 0.02, 0.86, 0),
     "heldout": (0.88, 0.01, 0.94, 0),
 }
 

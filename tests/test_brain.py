@@ -664,3 +664,21 @@ def test_an_aside_does_not_keep_a_clear_question_from_its_answer(shared_brain, t
 ])
 def test_a_clause_that_does_not_carry_the_question_answers_nothing(shared_brain, text):
     assert shared_brain.ask(text).kind != "answer"
+
+
+@pytest.mark.parametrize(("text", "entry"), [
+    ("kapan pengumuman hasil seleksi administrasi tahun 2025", "seleksi-administrasi"),
+    ("ipak bps tahun 2023 brp", "ipak-zi-vs-bps"),
+])
+def test_a_year_an_entry_of_yearly_facts_does_not_give_is_not_answered(shared_brain, text,
+                                                                        entry):
+    # The entry gives other years' dates and values: answered, it read as if it held the
+    # year asked.
+    reply = shared_brain.ask(text)
+    assert reply.kind != "answer"
+    assert entry in _offered(reply)
+
+
+def test_a_year_an_entry_of_yearly_facts_gives_is_answered(shared_brain):
+    reply = shared_brain.ask("pengumuman seleksi administrasi 2024 kapan")
+    assert (reply.kind, reply.id) == ("answer", "seleksi-administrasi")
