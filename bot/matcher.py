@@ -899,7 +899,8 @@ class Matcher:
         return found
 
     def _may_answer(self, q: _Analyzed, entry: Entry) -> bool:
-        """Whether the entry gives what was asked: the count asked, the term asked about."""
+        """Whether the entry gives what was asked: the count asked, the term asked about, the
+        year asked."""
         return (not self._lacks_count(q, entry) and not self._undefined(q, entry)
                 and not self._lacks_year(q, entry))
 
