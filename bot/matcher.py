@@ -461,9 +461,10 @@ class Matcher:
             for e in entries
         ]
         self.kb_stems = frozenset(df)
-        # Thanks and goodbyes around a question ("syarat wbk apa aja, makasih kak") are no
-        # part of it, unless the knowledge base uses the word ("terima" of "penerima").
-        self._closing = frozenset(t for t in lex.thanks | lex.farewells
+        # Thanks, goodbyes and forms of address around a question ("syarat wbk apa aja,
+        # makasih kak", "kek mana caranya ... bah") are no part of it, unless the knowledge
+        # base uses the word ("terima" of "penerima").
+        self._closing = frozenset(t for t in lex.thanks | lex.farewells | lex.courtesy
                                   if self.stemmer.stem(t) not in self.kb_stems)
         # An answer word counts as "about the knowledge base" only when few answers use it:
         # "sekarang" or "cara" appear everywhere and say nothing about the topic.

@@ -682,3 +682,16 @@ def test_a_year_an_entry_of_yearly_facts_does_not_give_is_not_answered(shared_br
 def test_a_year_an_entry_of_yearly_facts_gives_is_answered(shared_brain):
     reply = shared_brain.ask("pengumuman seleksi administrasi 2024 kapan")
     assert (reply.kind, reply.id) == ("answer", "seleksi-administrasi")
+
+
+@pytest.mark.parametrize(("text", "entry"), [
+    ("kek mana caranya biar kantor kami dapat wbk bah", "cara-meraih-wbk"),  # Medan
+    ("teh, syarat diusulkeun WBK naon wae?", "syarat-pengusulan"),  # Sundanese
+])
+def test_regional_forms_of_address_are_no_part_of_the_question(shared_brain, text, entry):
+    # "bah" and "wae" weighed like an unknown topic: "out of scope". They stay in unit
+    # names ("Desa Bah Perak"), so they are courtesy words, not stopwords.
+    reply = shared_brain.ask(text)
+    assert (reply.kind, reply.id) == ("answer", entry)
+    normalizer = shared_brain.normalizer
+    assert "bah" in normalizer.content(normalizer.tokens("desa bah perak"))

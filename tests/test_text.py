@@ -65,8 +65,8 @@ def test_a_word_many_slips_from_any_other_is_not_repaired():
         ("bos nanya beda wbk wbbm", ["atasan", "beda", "wbk", "wbbm"]),
         ("piye carane entuk wbk", ["bagaimana", "carane", "dapat", "wbk"]),  # Javanese
         ("wbk mandiri niku nopo nggih", ["wbk", "mandiri", "niku", "apa"]),  # Javanese krama
-        ("syarat diusulkeun wbk naon wae", ["syarat", "usul", "wbk", "daftar"]),  # Sundanese
-        ("kek mana caranya biar dapat wbk bah", ["bagaimana", "cara", "dapat", "wbk"]),  # Medan
+        ("syarat diusulkeun wbk naon", ["syarat", "usul", "wbk", "apa"]),  # Sundanese
+        ("kek mana caranya biar dapat wbk", ["bagaimana", "cara", "dapat", "wbk"]),  # Medan
         ("kkn dlm konteks zi itu apa", ["kkn", "zi", "apa"]),
         ("what are the prerequisites for wbk", ["apa", "syarat", "wbk"]),
         ("can someone explain zi in simple terms", ["bisa", "zi"]),
