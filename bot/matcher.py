@@ -571,17 +571,22 @@ class Matcher:
         entry), where the other channels look at one phrasing at a time.
         """
         alpha = self.params.bayes_alpha
-        counts: dict[str, np.ndarray] = {}
+        # One count matrix filled at once: a Python loop adding to a row per stem was a
+        # twentieth of a start.
+        row_of: dict[str, int] = {}
+        rows: list[int] = []
+        cols: list[int] = []
         for doc in docs:
             for stem in doc.stems:
-                row = counts.get(stem)
-                if row is None:
-                    row = counts[stem] = np.zeros(n)
-                row[doc.entry_index] += 1.0
+                rows.append(row_of.setdefault(stem, len(row_of)))
+                cols.append(doc.entry_index)
+        counts = np.zeros((len(row_of), n))
+        np.add.at(counts, (np.array(rows, dtype=np.intp), np.array(cols, dtype=np.intp)), 1.0)
         totals = np.bincount([d.entry_index for d in docs],
                              weights=[len(d.stems) for d in docs], minlength=n)
-        denominator = np.log(totals + alpha * len(counts))
-        return {stem: np.log(row + alpha) - denominator for stem, row in counts.items()}
+        denominator = np.log(totals + alpha * len(row_of))
+        table = np.log(counts + alpha) - denominator
+        return {stem: table[i] for stem, i in row_of.items()}
 
     def _weight(self, stem: str) -> float:
         w = self.idf.get(stem)

@@ -25,8 +25,10 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _PUNCT = re.compile(r"[^\w\s]|_", re.UNICODE)
 _DIGIT_LETTER = re.compile(r"(?<=\d)(?=[a-z])|(?<=[a-z])(?=\d)")
-_REPEAT = re.compile(r"([a-hj-z])\1{2,}")
+_REPEAT = re.compile(r"([a-hj-z])\1\1+")
 _REDUP = re.compile(r"\b([a-z]{2,})2\b")
+# What every "kata2" has; most texts with a "2" have it only in numbers ("2024").
+_REDUP_HINT = re.compile(r"[a-z]2\b")
 _ASCII_PUNCT = bytes.maketrans(
     string.punctuation.encode(), b" " * len(string.punctuation)
 )
@@ -43,7 +45,7 @@ def fold(text: str) -> str:
     if not text.isascii():
         text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
     text = text.lower()
-    if "2" in text:
+    if "2" in text and _REDUP_HINT.search(text):
         # "kata2" is how chat writes the reduplicated "kata-kata"; one copy carries the meaning.
         text = _REDUP.sub(r"\1", text)
     # bytes.translate is the fast path for ASCII punctuation; the regex handles the rest
@@ -335,7 +337,9 @@ class Normalizer:
         return token
 
     def _tokens(self, text: str) -> tuple[str, ...]:
-        tokens = [self._undouble(t) for t in _join_spelled(fold(text)).split()]
+        # Only a word whose last two letters are the same can be undoubled: most are not.
+        tokens = [self._undouble(t) if len(t) > 2 and t[-1] == t[-2] else t
+                  for t in _join_spelled(fold(text)).split()]
         if not _LETTER_NAME_SET.isdisjoint(tokens):
             tokens = _join_letter_names(tokens, self._acronyms)
         tokens = self._phrases.tokens(tokens)
@@ -381,6 +385,12 @@ _PREFIXES = (
     ("se", ("",)),
 )
 _MIN_STEM = 3
+# The prefixes by their first two letters, in the order above: most words start with none of
+# them, and a start-up stems a few thousand words.
+_PREFIXES_BY_START: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+for _prefix in _PREFIXES:
+    _PREFIXES_BY_START.setdefault(_prefix[0][:2], []).append(_prefix)
+del _prefix
 
 
 class Stemmer:
@@ -403,7 +413,7 @@ class Stemmer:
 
     def _strip_prefix(self, word: str) -> list[str]:
         out = []
-        for prefix, recodings in _PREFIXES:
+        for prefix, recodings in _PREFIXES_BY_START.get(word[:2], ()):
             if word.startswith(prefix) and len(word) - len(prefix) >= _MIN_STEM:
                 rest = word[len(prefix) :]
                 out.extend(r + rest for r in recodings)
