@@ -383,13 +383,13 @@ class Matcher:
         # where "berapa" would make any "... berapa" phrasing look alike.
         self.stemmer = Stemmer(self.known, lex.no_stem | lex.question_words)
         self._qwords = lex.question_words
-        # Words that say what kind of question it is, not what it is about.
-        self._generic = (lex.question_words | set(lex.intents.values())) - lex.topical_intents
+        # Words that make a clause a question: "berapa", and "syarat" or "beda" as intents.
+        self._asking = lex.question_words | set(lex.intents.values())
+        # Of those, the ones that say what kind of question it is, not what it is about.
+        self._generic = self._asking - lex.topical_intents
         # Words that name nothing: not topics, however a title may use them ("definisi" is
         # how "Apa itu" reads). See ``definition``.
         self._plain = lex.question_words | lex.courtesy | lex.stopwords | {"definisi"}
-        # Words that make a clause a question: "berapa", and "syarat" or "beda" as intents.
-        self._asking = lex.question_words | set(lex.intents.values())
         self.standard = lru_cache(maxsize=65536)(self._standard)
 
     def _build(self) -> None:
@@ -917,7 +917,7 @@ class Matcher:
         covered = self.entry_years.get(entry.id)
         if covered is None:
             return False
-        asked = {t for t in q.slots if _YEAR.match(t)}
+        _, asked = _split_slots(q.slots)
         return bool(asked) and asked.isdisjoint(covered)
 
     def _lacks_count(self, q: _Analyzed, entry: Entry) -> bool:

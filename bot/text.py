@@ -387,10 +387,10 @@ _PREFIXES = (
 _MIN_STEM = 3
 # The prefixes by their first two letters, in the order above: most words start with none of
 # them, and a start-up stems a few thousand words.
-_PREFIXES_BY_START: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
-for _prefix in _PREFIXES:
-    _PREFIXES_BY_START.setdefault(_prefix[0][:2], []).append(_prefix)
-del _prefix
+_PREFIXES_BY_START = {
+    start: tuple(p for p in _PREFIXES if p[0].startswith(start))
+    for start in {prefix[:2] for prefix, _ in _PREFIXES}
+}
 
 
 class Stemmer:
