@@ -197,13 +197,18 @@ _ABBREVIATIONS = frozenset({"no", "dr", "drs", "ir", "prof", "kab", "kec", "kel"
 _MIN_SENTENCE = 3  # words: a shorter fragment ("Halo kak.") joins the next sentence
 
 
+def _abbreviated(before: str) -> bool:
+    """Whether the text before a period ends in an abbreviation, so the period ends nothing."""
+    words = before.split()
+    return bool(words) and words[-1].lower() in _ABBREVIATIONS
+
+
 def _sentences(text: str) -> list[str]:
     """The message's sentences; a fragment too short to be one joins the next."""
     pieces: list[str] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
-        before = text[start:match.start()].split()
-        if match.group().startswith(".") and before and before[-1].lower() in _ABBREVIATIONS:
+        if match.group().startswith(".") and _abbreviated(text[start:match.start()]):
             continue
         pieces.append(text[start:match.end()])
         start = match.end()
@@ -225,15 +230,27 @@ def _sentences(text: str) -> list[str]:
     return out or [text]
 
 
-# Where a clause ends: a comma, a question mark, a sentence's end; not the period of "No. 5".
+# Where a clause ends: a comma, a question mark, a sentence's end; not the period of "No. 5"
+# (nor of "Kab. Sleman": see ``_clauses``).
 _CLAUSE_END = re.compile(r"([,;?!\n]+|\.+(?=\s|$))")
 
 
 def _clauses(text: str) -> list[tuple[str, bool]]:
-    """The message's clauses, each with whether a question mark ends it."""
+    """The message's clauses, each with whether a question mark ends it. Unlike
+    ``_sentences``, a short clause stands alone: "penilaian wbk berlapis ya? gmn urutannya"
+    asks twice."""
     parts = _CLAUSE_END.split(text)
-    pairs = zip(parts[::2], [*parts[1::2], ""], strict=True)
-    return [(clause, "?" in end) for clause, end in pairs if clause.strip()]
+    out: list[tuple[str, bool]] = []
+    carry = ""
+    for clause, end in zip(parts[::2], [*parts[1::2], ""], strict=True):
+        if end.startswith(".") and _abbreviated(clause):
+            carry += clause + end
+            continue
+        out.append((carry + clause, "?" in end))
+        carry = ""
+    if carry:
+        out.append((carry, False))
+    return [(clause, marked) for clause, marked in out if clause.strip()]
 
 
 def _phrase_words(lex: Lexicon) -> set[str]:

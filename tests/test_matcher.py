@@ -7,7 +7,7 @@ import pytest
 
 from bot.app import load_normalizer
 from bot.kb import Entry
-from bot.matcher import FEATURES, Matcher, Params, _sentences
+from bot.matcher import FEATURES, Matcher, Params, _clauses, _sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -60,6 +60,22 @@ def test_a_colloquial_verb_is_read_as_the_knowledge_bases_word():
 )
 def test_sentences(text, sentences):
     assert len(_sentences(text)) == sentences
+
+
+@pytest.mark.parametrize(
+    ("text", "clauses"),
+    [
+        ("kami dari Dinas Dukcapil Kab. Sleman ingin bertanya, syaratnya apa?",
+         [("kami dari Dinas Dukcapil Kab. Sleman ingin bertanya", False),
+          (" syaratnya apa", True)]),
+        ("penilaian wbk berlapis ya? gmn urutannya", [("penilaian wbk berlapis ya", True),
+                                                     (" gmn urutannya", False)]),
+        ("Mohon info PermenPANRB No. 5 Tahun 2024.", [("Mohon info PermenPANRB No. 5 Tahun 2024",
+                                                       False)]),
+    ],
+)
+def test_clauses(text, clauses):
+    assert _clauses(text) == clauses
 
 
 def test_a_phrasing_about_the_other_predicate_casts_no_vote():
