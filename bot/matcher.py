@@ -665,10 +665,20 @@ class Matcher:
         fixed = self.typos.fix(token)
         if fixed != token:
             return fixed
+        # Equally near words that the question reads alike are no choice to make: "penilain"
+        # is one slip from "penilai" and from "penilaian", both an evaluation word.
+        near = self.typos.candidates(token)
+        if len(near) > 1 and len({self._reading(w) for w in near}) == 1:
+            return near[0]
         for root in colloquial_roots(token):
             if self.stemmer.stem(root) in self.kb_stems:
                 return root
         return token
+
+    def _reading(self, word: str) -> tuple[str, ...]:
+        """The stems the matcher reads a word as, after the lexicon's mappings."""
+        norm = self.normalizer
+        return tuple(self.stemmer.stem(t) for t in norm.content(norm.tokens(word)))
 
     def _fuzzy_text(self, tokens: Iterable[str]) -> str:
         return " ".join(sorted(t for t in tokens if t not in self._qwords))

@@ -149,6 +149,18 @@ def test_an_unwritable_cache_only_costs_time(tmp_path):
     assert m.decide("apa itu lke").best.entry.id == "lke"
 
 
+def test_a_tie_between_repairs_that_read_alike_is_no_tie():
+    m = Matcher([entry("siapa", "siapa penilai zi", "penilaian zi oleh siapa"),
+                 entry("stiker", "tempat stiker zi", "tempel stiker zi")],
+                load_normalizer(ROOT / "knowledge"))
+    # One slip from "penilai" and from "penilaian": the lexicon reads both as "evaluasi".
+    assert m.typos.candidates("penilain") == ("penilai", "penilaian")
+    assert "evaluasi" in m.analyze("penilain zi oleh siapa").tokens
+    # One slip from "tempat" and from "tempel", two words read apart: it stays as typed.
+    assert m.typos.candidates("tempet") == ("tempat", "tempel")
+    assert "tempet" in m.analyze("tempet stiker zi").tokens
+
+
 def test_an_everyday_abbreviation_is_not_repaired_into_a_knowledge_word():
     m = Matcher([entry("spip", "bpkp membina spip"), entry("bpk", "opini bpk")],
                 load_normalizer(ROOT / "knowledge"))
