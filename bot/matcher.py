@@ -347,7 +347,8 @@ class Matcher:
 
     # Made from the index at every start, not stored: they hold caches of their own.
     _TOOLS = frozenset({"entries", "normalizer", "params", "model", "typos", "stemmer",
-                        "_qwords", "_generic", "_plain", "_asking", "standard"})
+                        "_qwords", "_generic", "_plain", "_asking", "_words_of_their_own",
+                        "standard"})
 
     def __init__(
         self,
@@ -407,6 +408,9 @@ class Matcher:
         # Words that name nothing: not topics, however a title may use them ("definisi" is
         # how "Apa itu" reads). See ``definition``.
         self._plain = lex.question_words | lex.courtesy | lex.stopwords | {"definisi"}
+        # Words the lexicon lists for what they are: "antri" (a queue at a counter) is not a
+        # slip from "anti", nor "timur" from anything.
+        self._words_of_their_own = lex.service_words | lex.place_words
         self.standard = lru_cache(maxsize=65536)(self._standard)
 
     def _build(self) -> None:
@@ -662,6 +666,8 @@ class Matcher:
     def _standard(self, token: str) -> str:
         """An unknown word as the knowledge base would write it: its typo repair, else its
         colloquial root when the knowledge base uses that root ("nyanangin" → "canang")."""
+        if token in self._words_of_their_own:
+            return token
         fixed = self.typos.fix(token)
         if fixed != token:
             return fixed

@@ -161,6 +161,13 @@ def test_a_tie_between_repairs_that_read_alike_is_no_tie():
     assert "tempet" in m.analyze("tempet stiker zi").tokens
 
 
+def test_a_word_the_lexicon_lists_is_not_repaired():
+    # "antri" (queueing at a counter) is one letter from "anti", but a service word.
+    m = Matcher([entry("anti", "budaya anti korupsi")], load_normalizer(ROOT / "knowledge"))
+    assert m.analyze("antri di loket lama").tokens[0] == "antri"
+    assert m.analyze("budaya antu korupsi").tokens[1] == "anti"
+
+
 def test_an_everyday_abbreviation_is_not_repaired_into_a_knowledge_word():
     m = Matcher([entry("spip", "bpkp membina spip"), entry("bpk", "opini bpk")],
                 load_normalizer(ROOT / "knowledge"))
