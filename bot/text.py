@@ -304,6 +304,31 @@ def _join_letter_names(tokens: list[str], acronyms: frozenset[str]) -> list[str]
     return out
 
 
+# "itu artinya" / "itu berarti" before a statement asks whether something follows ("apa itu
+# artinya kami sudah dapat predikat?"), not what a term means ("wbk itu artinya apa").
+_MEANS = frozenset({"artinya", "berarti"})
+
+
+def _read_implication(tokens: list[str], stopwords: frozenset[str],
+                      question_words: frozenset[str]) -> list[str]:
+    """"(apa) itu artinya <statement>" as "(apakah) berarti <statement>": without it, "apa
+    itu" and "artinya" ask for a definition of whatever the message names."""
+    if _MEANS.isdisjoint(tokens):
+        return tokens
+    out = list(tokens)
+    for i in range(len(out) - 1, 0, -1):
+        if out[i] not in _MEANS or out[i - 1] != "itu":
+            continue
+        said = next((t for t in out[i + 1:] if t not in stopwords), None)
+        if said is None or said in question_words:
+            continue
+        if i >= 2 and out[i - 2] == "apa":
+            out[i - 2:i + 1] = ["apakah", "berarti"]
+        else:
+            out[i - 1:i + 1] = ["berarti"]
+    return out
+
+
 class Normalizer:
     """Turns text into canonical tokens; identical for questions, KB phrasings and unit names."""
 
@@ -348,6 +373,7 @@ class Normalizer:
             # Slang can complete a phrase ("wilayah bebas dr korupsi" → "... dari ...").
             tokens = self._phrases.tokens(slang)
         tokens = self._units.tokens(tokens)
+        tokens = _read_implication(tokens, self.lexicon.stopwords, self.lexicon.question_words)
         return tuple(self._intents.tokens(tokens))
 
     def retype(self, tokens: Iterable[str]) -> tuple[str, ...]:

@@ -172,3 +172,19 @@ def test_a_word_without_a_colloquial_mark_has_no_colloquial_root():
     # would turn the typo "kepanjanganya" into "kepanjanga".
     assert colloquial_roots("kepanjanganya") == ()
     assert colloquial_roots("dipasang") == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "definition"),
+    [
+        ("wbk itu artinya apa", True),
+        ("zi itu artinya", True),
+        ("lulus dengan catatan itu artinya gimana ya kak", True),
+        ("apa itu artinya kami sudah dapat predikat", False),
+        ("sudah tanda tangan pakta, itu berarti sudah wbk ya", False),
+    ],
+)
+def test_that_means_before_a_statement_asks_no_definition(normalizer, text, definition):
+    # "apa itu" and "artinya" both read as a definition question, unless a statement follows
+    # "itu artinya": then the message asks whether the statement holds.
+    assert ("definisi" in normalizer.tokens(text)) is definition
