@@ -199,6 +199,17 @@ def test_the_unknown_share_given_apart_from_the_features_decides_choices():
     assert Params().act(0.7, features, asked_unknown=0.1) == "suggest"
 
 
+@pytest.mark.parametrize(("sure", "unknown", "redirect", "action"), [
+    (0.88, 0.5, True, "answer"),  # "nilai sakip kementerian pertanian brp": where to ask
+    (0.88, 0.5, False, "none"),  # the same doubt about a fact: no choices
+    (0.80, 0.5, True, "none"),
+    (0.88, 0.7, True, "none"),
+])
+def test_a_redirect_tolerates_more_unknown_words_than_choices(sure, unknown, redirect, action):
+    features = _features(score=0.8, unknown=unknown)
+    assert Params().act(sure, features, redirect=redirect) == action
+
+
 def test_a_redirect_is_given_where_choices_would_be_offered():
     redirect = Entry("pengalihan-cpns", "CPNS", ("daftar cpns dimana", "seleksi cpns kapan"),
                      "Di luar cakupan.", ("BKN",), (), "pengalihan", "test.yaml")
