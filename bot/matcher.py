@@ -47,6 +47,15 @@ _PREDICATES = frozenset({"wbk", "wbbm"})
 _YEAR_IN_TEXT = re.compile(r"\b(?:19|20)\d\d\b")
 # A year that is not the year of a regulation's number ("90/2021").
 _DATA_YEAR = re.compile(r"(?<![/\d])(?:19|20)\d\d\b")
+# A date asked ("ditetapkan tanggal berapa"): the word is read as the intent "waktu" with
+# "jadwal" and "tenggat", so it is looked for in the text as typed.
+_DATE_WORD = re.compile(r"\b(?:tanggal(?:nya)?|tgl|date)\b", re.IGNORECASE)
+_DATE_ASKS = frozenset({"berapa", "kapan"})
+# A day and a month in an answer: "31 Mei", "20 Desember 2021".
+_DAY_MONTH = re.compile(
+    r"\b\d{1,2}\s+(?:januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|"
+    r"november|desember|jan|feb|mar|apr|jun|jul|agu|agt|sep|sept|okt|nov|des)\b",
+    re.IGNORECASE)
 RANKED = 10  # entries ranked per question: more than the choices ever offered
 FUZZY_FLOOR = 50  # a phrasing less alike than this cannot lift an entry to an answer
 
@@ -195,6 +204,7 @@ class _Analyzed:
     slots: frozenset[str] = field(default_factory=frozenset)
     # Where the sentences with a question mark are in ``stems``, when the message has others.
     asked: tuple[int, ...] = ()
+    asks_date: bool = False
 
 
 def _slots(tokens: Iterable[str]) -> frozenset[str]:
@@ -552,6 +562,8 @@ class Matcher:
             if len(set(_DATA_YEAR.findall(e.answer))) >= 2
         }
         self.answer_entries = _postings(self.answer_stems)
+        # Entries whose answers give a day of a month: see ``_lacks_date``.
+        self.entry_dates = frozenset(e.id for e in entries if _DAY_MONTH.search(e.answer))
 
     def _repair_phrasings(
         self, phrase_tokens: list[list[str]], answer_vocab: set[str], phrase_words: set[str]
@@ -650,8 +662,9 @@ class Matcher:
             asked_at = tuple(at for i in questioned for at in range(starts[i], starts[i + 1]))
         stems = [self.stemmer.stem(t) for t in tokens]
         weights = [self._weight(s) for s in stems]
+        asks_date = not _DATE_ASKS.isdisjoint(tokens) and bool(_DATE_WORD.search(text))
         return _Analyzed(tokens, stems, weights, self._fuzzy_text(likeness), _slots(tokens),
-                         asked_at)
+                         asked_at, asks_date)
 
     def _tokens(self, text: str, leave_out: frozenset[str] = frozenset()) -> list[str]:
         norm = self.normalizer
@@ -950,9 +963,14 @@ class Matcher:
 
     def _may_answer(self, q: _Analyzed, entry: Entry) -> bool:
         """Whether the entry gives what was asked: the count asked, the term asked about, the
-        year asked."""
+        year or the date asked."""
         return (not self._lacks_count(q, entry) and not self._undefined(q, entry)
-                and not self._lacks_year(q, entry))
+                and not self._lacks_year(q, entry) and not self._lacks_date(q, entry))
+
+    def _lacks_date(self, q: _Analyzed, entry: Entry) -> bool:
+        """A date asked ("permenpan 52 2014 ditandatangani tanggal berapa") that the entry's
+        answer does not give: it names the regulation's year, not the day it was signed."""
+        return q.asks_date and not entry.is_redirect and entry.id not in self.entry_dates
 
     def _lacks_year(self, q: _Analyzed, entry: Entry) -> bool:
         """The question names a year that an entry of yearly facts does not: the selection

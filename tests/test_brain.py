@@ -684,6 +684,20 @@ def test_a_year_an_entry_of_yearly_facts_gives_is_answered(shared_brain):
     assert (reply.kind, reply.id) == ("answer", "seleksi-administrasi")
 
 
+@pytest.mark.parametrize("text", [
+    "PermenPANRB 90/2021 diundangkan tanggal berapa ya",
+    "inpres 5 2004 terbit tgl brp",
+])
+def test_a_date_the_answer_does_not_give_is_not_answered(shared_brain, text):
+    # The regulation's entry gives its year, not the day it was signed or enacted.
+    assert shared_brain.ask(text).kind != "answer"
+
+
+def test_a_date_the_answer_gives_is_answered(shared_brain):
+    reply = shared_brain.ask("batas usulan zi tanggal berapa")
+    assert (reply.kind, reply.id) == ("answer", "batas-usulan")
+
+
 @pytest.mark.parametrize(("text", "entry"), [
     ("kek mana caranya biar kantor kami dapat wbk bah", "cara-meraih-wbk"),  # Medan
     ("teh, syarat diusulkeun WBK naon wae?", "syarat-pengusulan"),  # Sundanese
