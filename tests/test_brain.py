@@ -73,7 +73,9 @@ def test_out_of_scope_is_refused_politely(shared_brain):
                                   "selamat sore, maaf mengganggu waktunya",
                                   "matur nuwun nggih", "terima kasih nak, sudah dijelaskan",
                                   "baik, cukup, sampai jumpa", "matur nuwun sanget",
-                                  "tarimo kasih banyak yo"])
+                                  "tarimo kasih banyak yo", "siap 86 komandan",
+                                  "oke sip, ngerti skrg",
+                                  "makasih kak, membantu bgt utk tugas saya"])
 def test_smalltalk(shared_brain, text):
     assert shared_brain.ask(text).kind == "smalltalk"
 
