@@ -695,6 +695,12 @@ def test_a_date_the_answer_does_not_give_is_not_answered(shared_brain, text):
     assert shared_brain.ask(text).kind != "answer"
 
 
+def test_a_count_of_items_the_answer_does_not_give_is_not_answered(shared_brain):
+    # The area's entry lists what the area covers, not how many LKE items it has.
+    reply = shared_brain.ask("area manajemen perubahan di LKE ada berapa butir pertanyaannya?")
+    assert reply.kind != "answer"
+
+
 def test_a_date_the_answer_gives_is_answered(shared_brain):
     reply = shared_brain.ask("batas usulan zi tanggal berapa")
     assert (reply.kind, reply.id) == ("answer", "batas-usulan")
