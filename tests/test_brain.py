@@ -709,6 +709,8 @@ def test_a_date_the_answer_gives_is_answered(shared_brain):
 @pytest.mark.parametrize(("text", "entry"), [
     ("kek mana caranya biar kantor kami dapat wbk bah", "cara-meraih-wbk"),  # Medan
     ("teh, syarat diusulkeun WBK naon wae?", "syarat-pengusulan"),  # Sundanese
+    ("naon ari wbk teh", "wbk-definisi"),  # Sundanese "ari": as for
+    ("opo kuwi wbbm mas", "wbbm-definisi"),  # Javanese "kuwi": that
 ])
 def test_regional_forms_of_address_are_no_part_of_the_question(shared_brain, text, entry):
     # "bah" and "wae" weighed like an unknown topic: "out of scope". They stay in unit
