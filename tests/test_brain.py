@@ -711,6 +711,7 @@ def test_a_date_the_answer_gives_is_answered(shared_brain):
     ("teh, syarat diusulkeun WBK naon wae?", "syarat-pengusulan"),  # Sundanese
     ("naon ari wbk teh", "wbk-definisi"),  # Sundanese "ari": as for
     ("opo kuwi wbbm mas", "wbbm-definisi"),  # Javanese "kuwi": that
+    ("wbbm tuh intinya apa sih", "wbbm-definisi"),  # "intinya": in a word
 ])
 def test_regional_forms_of_address_are_no_part_of_the_question(shared_brain, text, entry):
     # "bah" and "wae" weighed like an unknown topic: "out of scope". They stay in unit
