@@ -707,11 +707,19 @@ def test_a_date_the_answer_gives_is_answered(shared_brain):
 
 
 @pytest.mark.parametrize(("text", "entry"), [
-    ("kek mana caranya biar kantor kami dapat wbk bah", "cara-meraih-wbk"),  # Medan
-    ("teh, syarat diusulkeun WBK naon wae?", "syarat-pengusulan"),  # Sundanese
     ("naon ari wbk teh", "wbk-definisi"),  # Sundanese "ari": as for
     ("opo kuwi wbbm mas", "wbbm-definisi"),  # Javanese "kuwi": that
     ("wbbm tuh intinya apa sih", "wbbm-definisi"),  # "intinya": in a word
+])
+def test_particles_and_fillers_do_not_hide_a_definition_question(shared_brain, text, entry):
+    # Each weighed as an unknown topic word and stood between the term and "apa": refused.
+    reply = shared_brain.ask(text)
+    assert (reply.kind, reply.id) == ("answer", entry)
+
+
+@pytest.mark.parametrize(("text", "entry"), [
+    ("kek mana caranya biar kantor kami dapat wbk bah", "cara-meraih-wbk"),  # Medan
+    ("teh, syarat diusulkeun WBK naon wae?", "syarat-pengusulan"),  # Sundanese
 ])
 def test_regional_forms_of_address_are_no_part_of_the_question(shared_brain, text, entry):
     # "bah" and "wae" weighed like an unknown topic: "out of scope". They stay in unit
