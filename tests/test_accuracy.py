@@ -12,7 +12,7 @@ KB_FLOORS = {
     "tune": (0.94, 0.01, 0.96, 1),
     "tune3": (0.925, 0.01, 0.95, 1),
     "tune4": (0.875, 0.01, 0.95, 1),
-    "tune5": (0.845, 0.01, 0.98, 1),
+    "tune5": (0.855, 0.01, 0.98, 1),
     "tune6": (0.915, 0.01, 0.96, 0),
     # Written to test out-of-scope questions close to ZI; 6 wrong answers of 305 when pinned.
     # Refusal floors of tune7, tune16 and tune17 were lowered by one question each when a
@@ -25,7 +25,7 @@ KB_FLOORS = {
     # Written blind as ZI teams preparing an evaluation (tune9) and as citizens, students
     # and journalists (tune10); no confidence model was fitted on either.
     "tune9": (0.87, 0.015, 0.95, 0),
-    "tune10": (0.82, 0.005, 0.91, 0),
+    "tune10": (0.83, 0.005, 0.91, 0),
     # A general mix written blind last; measured once on the old and new code, then pinned.
     "tune11": (0.815, 0.01, 0.92, 1),
     # Blind: 77.8% first, 10 wrong of 215, 72.9% refused when measured once. Its out-of-scope
@@ -34,16 +34,16 @@ KB_FLOORS = {
     "tune12": (0.845, 0.03, 0.74, 0),
     # Blind: 76.2% first, 7 wrong of 199, 72.9% refused, 3 of 4 greetings on the code before
     # the work it was measured for; 76.2%, 6, 75.0%, 3 of 4 after. Then English words added.
-    "tune13": (0.84, 0.025, 0.76, 0),
+    "tune13": (0.845, 0.025, 0.76, 0),
     # Blind, measured once: 83.9% first, 8 wrong of 211, 68.4% refused, 2 of 5 greetings.
-    "tune14": (0.89, 0.035, 0.68, 0),
+    "tune14": (0.90, 0.025, 0.68, 0),
     # Blind, measured once: 79.3% first, 18 wrong of 237, 49.1% refused, 3 of 5 greetings;
     # five labels were then widened where another entry's answer holds the fact (82.1%, 13
     # wrong counted that way). Its out-of-scope questions ask details (enactment dates, names
     # of the 19 K/L, LKE item counts) of an entry's topic that the entry does not give.
     # Two questions of tune15 and one of tune17 that were out of scope for want of an entry are
     # now swasta-bumn's; with the entry, "ikut penilaian zi bayar gk" (tune17) gets choices.
-    "tune15": (0.875, 0.05, 0.52, 0),
+    "tune15": (0.875, 0.04, 0.52, 0),
     # Blind, measured once on the code before this work and on main (two labels then widened,
     # counted that way): tune16, pemda staff with regional chat words, 74.1% first, 10 wrong
     # of 267, 64.9% refused, 1 of 5 greetings before; 74.6%, 9, 68.4%, 1 after. tune17,
@@ -64,7 +64,7 @@ KB_FLOORS = {
     # wrong answers are out-of-scope details of an entry's topic (a year's figure the entry
     # says is not known, a regulation's enactment date).
     "tune20": (0.80, 0.07, 0.60, 0),
-    "tune21": (0.76, 0.07, 0.535, 0),
+    "tune21": (0.765, 0.05, 0.56, 0),
     # Blind, written from the entries' titles and answers, measured once on the code of the
     # session's start and on main before its failures were read: 76.6% first, 7 wrong of 244,
     # 75.5% refused, 10 of 11 greetings, then 77.2%, 7, 71.4%, 10 of 11 (two out-of-scope
@@ -80,7 +80,7 @@ KB_FLOORS = {
     # answers, 5 more wrong. The first-answer floors of all splits were raised with it. They
     # came back to 3% when a year that an entry of yearly facts does not give stopped being
     # answered by it (Matcher._lacks_year): 16 wrong answers fewer over all splits.
-    "tune22": (0.81, 0.03, 0.71, 0),
+    "tune22": (0.82, 0.03, 0.75, 0),
     # Blind, written last in the same session from the entries' titles and answers (new civil
     # servants, ZI working teams, PR staff, citizens, lecturers, inspectorates, hurried
     # phones), measured once: 70.6% first, 6 wrong of 219, 80.0% refused, 2 of 4 greetings on
@@ -99,7 +99,21 @@ KB_FLOORS = {
     # senior civil servants writing formally, young staff mixing English, regional chat
     # words, two questions in one message: 79.1%, 3 of 191, 87.0%, 6 of 6; 79.9%, 3, 87.0%.
     "tune25": (0.78, 0.03, 0.85, 0),
-    "tune26": (0.82, 0.02, 0.86, 0),
+    "tune26": (0.83, 0.02, 0.88, 0),
+    # Blind, written from the entries' titles and answers at the start of the session that
+    # added them, in the held-out part's style (short hurried chat), and measured once on the
+    # code of the session's start before their failures were read. Near-copies of questions
+    # already in this file were dropped first (142 of 300 and 96 of 320). tune27: 78.2% first,
+    # 10 wrong of 158, 56.5% refused, 2 of 2 greetings; eight out-of-scope labels then became
+    # the entry whose answer says the fact asked is not known (a year's national total, the
+    # first WBK, 52/2014's minimum scores, score relief on the Stranas PK route) or explains
+    # it (the two 2021 figures), as elsewhere in this file: 77.1%, 5 wrong, 68.4% counted that
+    # way. tune28 (honorary village staff, police, nurses, teachers, tax clerks, pensioners,
+    # students, journalists, village heads): 72.9% first, 2 wrong of 224, 88.5% refused, 3 of
+    # 6 greetings, the same on main after the session's first fixes, before its failures were
+    # read.
+    "tune27": (0.78, 0.03, 0.68, 0),
+    "tune28": (0.75, 0.01, 0.88, 0),
     "heldout": (0.88, 0.01, 0.94, 0),
 }
 
@@ -120,7 +134,8 @@ def test_in_scope_questions_are_seldom_refused(shared_brain):
     """Told "out of scope", a user asking about ZI is misled about what the bot knows. Of the
     3,802 in-scope questions of tune to tune21, 146 got neither an answer nor choices before
     Params.known_suggest_p, 111 after; with tune22, 125 of 3,986; with tune23 (and later
-    fixes), 140 of 4,146; with tune24, 153 of 4,319; with tune25 and tune26, 171 of 4,565."""
+    fixes), 140 of 4,146; with tune24, 153 of 4,319; with tune25 and tune26, 171 of 4,565;
+    with tune27 and tune28 (and redirects given despite unknown words), 172 of 4,849."""
     refused = 0
     for split in KB_FLOORS:
         if split != "heldout":
