@@ -717,6 +717,12 @@ def test_particles_and_fillers_do_not_hide_a_definition_question(shared_brain, t
     assert (reply.kind, reply.id) == ("answer", entry)
 
 
+def test_the_school_pass_mark_is_the_minimum_score(shared_brain):
+    # "KKM" (kriteria ketuntasan minimal) is how teachers and students say pass mark.
+    reply = shared_brain.ask("kkm buat wbbm berapa")
+    assert (reply.kind, reply.id) == ("answer", "nilai-minimal-wbbm")
+
+
 @pytest.mark.parametrize(("text", "entry"), [
     ("kek mana caranya biar kantor kami dapat wbk bah", "cara-meraih-wbk"),  # Medan
     ("teh, syarat diusulkeun WBK naon wae?", "syarat-pengusulan"),  # Sundanese
