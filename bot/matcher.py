@@ -56,6 +56,10 @@ _DAY_MONTH = re.compile(
     r"\b\d{1,2}\s+(?:januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|"
     r"november|desember|jan|feb|mar|apr|jun|jul|agu|agt|sep|sept|okt|nov|des)\b",
     re.IGNORECASE)
+# A web address asked ("link download lke dimana"), and one in an answer ("lapor.go.id").
+_LINK_ASKS = frozenset({"link", "tautan", "url", "website", "web", "situs", "laman"})
+_WEB_ADDRESS = re.compile(r"https?://|\b[\w-]+\.(?:go\.id|ac\.id|or\.id|id|com|org|net)\b",
+                          re.IGNORECASE)
 RANKED = 10  # entries ranked per question: more than the choices ever offered
 FUZZY_FLOOR = 50  # a phrasing less alike than this cannot lift an entry to an answer
 
@@ -564,6 +568,7 @@ class Matcher:
         self.answer_entries = _postings(self.answer_stems)
         # Entries whose answers give a day of a month: see ``_lacks_date``.
         self.entry_dates = frozenset(e.id for e in entries if _DAY_MONTH.search(e.answer))
+        self.entry_links = frozenset(e.id for e in entries if _WEB_ADDRESS.search(e.answer))
 
     def _repair_phrasings(
         self, phrase_tokens: list[list[str]], answer_vocab: set[str], phrase_words: set[str]
@@ -963,14 +968,21 @@ class Matcher:
 
     def _may_answer(self, q: _Analyzed, entry: Entry) -> bool:
         """Whether the entry gives what was asked: the count asked, the term asked about, the
-        year or the date asked."""
+        year, the date or the link asked."""
         return (not self._lacks_count(q, entry) and not self._undefined(q, entry)
-                and not self._lacks_year(q, entry) and not self._lacks_date(q, entry))
+                and not self._lacks_year(q, entry) and not self._lacks_date(q, entry)
+                and not self._lacks_link(q, entry))
 
     def _lacks_date(self, q: _Analyzed, entry: Entry) -> bool:
         """A date asked ("permenpan 52 2014 ditandatangani tanggal berapa") that the entry's
         answer does not give: it names the regulation's year, not the day it was signed."""
         return q.asks_date and not entry.is_redirect and entry.id not in self.entry_dates
+
+    def _lacks_link(self, q: _Analyzed, entry: Entry) -> bool:
+        """A link asked ("link download template lke dimana") that the entry's answer does not
+        give: it says what the LKE is, not where to download it."""
+        return (not _LINK_ASKS.isdisjoint(q.tokens) and not entry.is_redirect
+                and entry.id not in self.entry_links)
 
     def _lacks_year(self, q: _Analyzed, entry: Entry) -> bool:
         """The question names a year that an entry of yearly facts does not: the selection

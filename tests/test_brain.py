@@ -701,6 +701,14 @@ def test_a_count_of_items_the_answer_does_not_give_is_not_answered(shared_brain)
     assert reply.kind != "answer"
 
 
+def test_a_link_is_answered_only_by_an_entry_that_gives_one(shared_brain):
+    # The LKE entry says what the worksheet is, not where to download it.
+    assert shared_brain.ask("link download lke excel dimana kak").kind != "answer"
+    # The selection entry names the portal the results are announced on.
+    reply = shared_brain.ask("link pengumuman hasil seleksi administrasi zi dimana")
+    assert (reply.kind, reply.id) == ("answer", "seleksi-administrasi")
+
+
 def test_a_date_the_answer_gives_is_answered(shared_brain):
     reply = shared_brain.ask("batas usulan zi tanggal berapa")
     assert (reply.kind, reply.id) == ("answer", "batas-usulan")
