@@ -11,7 +11,7 @@ KB_FLOORS = {
     # split: (first-answer accuracy, most wrong answers, out-of-scope refused, greetings missed)
     "tune": (0.94, 0.01, 0.96, 1),
     "tune3": (0.925, 0.01, 0.95, 1),
-    "tune4": (0.875, 0.01, 0.95, 1),
+    "tune4": (0.88, 0.01, 0.95, 1),
     "tune5": (0.855, 0.01, 0.98, 1),
     "tune6": (0.915, 0.01, 0.96, 0),
     # Written to test out-of-scope questions close to ZI; 6 wrong answers of 305 when pinned.
@@ -20,8 +20,8 @@ KB_FLOORS = {
     # "out of scope" (Params.known_suggest_p): on all tuning splits 34 in-scope questions
     # gained choices holding the right entry, 6 out-of-scope ones got choices;
     # test_in_scope_questions_are_seldom_refused pins the gain.
-    "tune7": (0.82, 0.02, 0.87, 0),
-    "tune8": (0.805, 0.01, 0.96, 1),
+    "tune7": (0.83, 0.02, 0.87, 0),
+    "tune8": (0.815, 0.01, 0.96, 1),
     # Written blind as ZI teams preparing an evaluation (tune9) and as citizens, students
     # and journalists (tune10); no confidence model was fitted on either.
     "tune9": (0.87, 0.015, 0.95, 0),
@@ -48,8 +48,8 @@ KB_FLOORS = {
     # counted that way): tune16, pemda staff with regional chat words, 74.1% first, 10 wrong
     # of 267, 64.9% refused, 1 of 5 greetings before; 74.6%, 9, 68.4%, 1 after. tune17,
     # short hurried messages: 88.4%, 5 of 218, 72.9%, 5 of 6 before; 88.4%, 5, 77.1%, 4 after.
-    "tune16": (0.85, 0.035, 0.66, 2),
-    "tune17": (0.905, 0.025, 0.72, 0),
+    "tune16": (0.85, 0.025, 0.66, 2),
+    "tune17": (0.905, 0.02, 0.72, 0),
     # Written blind last, measured once on the code before this session's work and on main
     # (labels widened afterwards, counted that way). tune18, a cross-section of users: 74.3%
     # first, 3 wrong of 197, 80.9% refused before; 75.7%, 3, 80.9% on main. tune19, sceptics,
@@ -91,14 +91,14 @@ KB_FLOORS = {
     # retirees, NGO members, journalists, angry and confused users), measured once and not
     # read: 69.9% first, 6 wrong of 226, 72.9% refused, 5 of 5 greetings on the code of the
     # session's start; 70.5%, 6, 72.9%, 5 of 5 on main.
-    "tune24": (0.77, 0.03, 0.72, 0),
+    "tune24": (0.775, 0.03, 0.74, 0),
     # Blind, written from the entries' titles and answers at the start of the session that
     # added Matcher._by_clause, and measured once on the code before it and after: tune25,
     # students, vendors, village, KUA, court, immigration and BPS staff, 76.6% first, 4 wrong
     # of 158, 85.4% refused, 3 of 3 greetings before; 78.5%, 4, 85.4%, 3 of 3 after. tune26,
     # senior civil servants writing formally, young staff mixing English, regional chat
     # words, two questions in one message: 79.1%, 3 of 191, 87.0%, 6 of 6; 79.9%, 3, 87.0%.
-    "tune25": (0.78, 0.03, 0.85, 0),
+    "tune25": (0.79, 0.025, 0.85, 0),
     "tune26": (0.83, 0.02, 0.88, 0),
     # Blind, written from the entries' titles and answers at the start of the session that
     # added them, in the held-out part's style (short hurried chat), and measured once on the
@@ -113,7 +113,7 @@ KB_FLOORS = {
     # 6 greetings, the same on main after the session's first fixes, before its failures were
     # read.
     "tune27": (0.78, 0.03, 0.68, 0),
-    "tune28": (0.75, 0.01, 0.88, 0),
+    "tune28": (0.755, 0.01, 0.88, 0),
     "heldout": (0.88, 0.01, 0.94, 0),
 }
 
