@@ -725,6 +725,13 @@ def test_particles_and_fillers_do_not_hide_a_definition_question(shared_brain, t
     assert (reply.kind, reply.id) == ("answer", entry)
 
 
+def test_jakarta_chat_verbs_are_read_as_the_words_they_stand_for(shared_brain):
+    # "nempel" is "melekat": the predicate sticking for good is the validity question.
+    reply = shared_brain.ask("predikat wbk itu nempel terus selamanya ga")
+    assert (reply.kind, reply.id) == ("answer", "masa-berlaku")
+    assert "datang" in shared_brain.normalizer.tokens("tpn dateng ke kantor kapan")
+
+
 def test_the_school_pass_mark_is_the_minimum_score(shared_brain):
     # "KKM" (kriteria ketuntasan minimal) is how teachers and students say pass mark.
     reply = shared_brain.ask("kkm buat wbbm berapa")
