@@ -188,3 +188,9 @@ def test_that_means_before_a_statement_asks_no_definition(normalizer, text, defi
     # "apa itu" and "artinya" both read as a definition question, unless a statement follows
     # "itu artinya": then the message asks whether the statement holds.
     assert ("definisi" in normalizer.tokens(text)) is definition
+
+
+def test_a_regional_word_that_is_also_a_domain_acronym_is_kept(normalizer):
+    # Javanese "iku" (that) would be a stopword's reading, but IKU is the performance
+    # indicators the accountability area asks for.
+    assert "iku" in normalizer.content(normalizer.tokens("iku dan target kinerja unit"))
