@@ -75,7 +75,8 @@ def test_out_of_scope_is_refused_politely(shared_brain):
                                   "baik, cukup, sampai jumpa", "matur nuwun sanget",
                                   "tarimo kasih banyak yo", "siap 86 komandan",
                                   "oke sip, ngerti skrg",
-                                  "makasih kak, membantu bgt utk tugas saya"])
+                                  "makasih kak, membantu bgt utk tugas saya",
+                                  "ok sdh jelas skrg", "sip mantap jiwa"])
 def test_smalltalk(shared_brain, text):
     assert shared_brain.ask(text).kind == "smalltalk"
 
@@ -730,6 +731,12 @@ def test_jakarta_chat_verbs_are_read_as_the_words_they_stand_for(shared_brain):
     reply = shared_brain.ask("predikat wbk itu nempel terus selamanya ga")
     assert (reply.kind, reply.id) == ("answer", "masa-berlaku")
     assert "datang" in shared_brain.normalizer.tokens("tpn dateng ke kantor kapan")
+
+
+def test_manado_and_maluku_chat_words_are_read(shared_brain):
+    # "mo iko" is "mau ikut": unread, "iko" weighed as an unknown topic.
+    reply = shared_brain.ask("kantor kami mo iko zi, syaratnya apa")
+    assert (reply.kind, reply.id) == ("answer", "syarat-pengusulan")
 
 
 def test_the_school_pass_mark_is_the_minimum_score(shared_brain):
