@@ -232,7 +232,7 @@ def test_chat_spellings_of_knowledge_words_name_no_unit(shared_brain):
 @pytest.mark.parametrize(
     "text",
     ["samsat buka hari sabtu ga", "lapas jam besuk kapan", "kantor imigrasi buka jam berapa",
-     "jadwal samsat keliling besok dmn"],
+     "jadwal samsat keliling besok dmn", "daftar smp negeri jalur zonasi gmn caranya"],
 )
 def test_a_question_about_an_offices_service_is_not_a_unit_look_up(shared_brain, text):
     # Out of scope, said as such; "unit not found" would answer a question nobody asked.
