@@ -968,10 +968,22 @@ class Matcher:
 
     def _may_answer(self, q: _Analyzed, entry: Entry) -> bool:
         """Whether the entry gives what was asked: the count asked, the term asked about, the
-        year, the date or the link asked."""
+        year, the date, the link or the detail asked."""
         return (not self._lacks_count(q, entry) and not self._undefined(q, entry)
                 and not self._lacks_year(q, entry) and not self._lacks_date(q, entry)
-                and not self._lacks_link(q, entry))
+                and not self._lacks_link(q, entry) and not self._lacks_detail(q, entry))
+
+    def _lacks_detail(self, q: _Analyzed, entry: Entry) -> bool:
+        """A detail of the topic asked (the lexicon's ``detail_words``: "sanksi", "seragam")
+        that the entry never names: "pas evaluasi lapangan tpn pegawai harus pake seragam apa"
+        is about the field evaluation, whose entry says nothing of dress."""
+        details = self.normalizer.lexicon.detail_words
+        asked = {s for t, s in zip(q.tokens, q.stems, strict=True)
+                 if t in details or s in details}
+        if not asked or entry.is_redirect:
+            return False
+        at = self.entries.index(entry)
+        return not asked <= self.entry_stems[at] | self.answer_stems[at]
 
     def _lacks_date(self, q: _Analyzed, entry: Entry) -> bool:
         """A date asked ("permenpan 52 2014 ditandatangani tanggal berapa") that the entry's

@@ -206,6 +206,8 @@ class Lexicon:
     everyday: frozenset[str] = frozenset()
     # A count asked in these units ("brp hari") and how an answer writes that unit.
     quantity_units: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Details asked of a topic ("sanksi", "materai") that only an entry naming them gives.
+    detail_words: frozenset[str] = frozenset()
     digest: str = ""  # of the lexicon file: stored unit keys made with another are redone
 
     @classmethod
@@ -247,6 +249,7 @@ class Lexicon:
             speaker_words=_words(data.get("speaker_words")),
             subordinators=_words(data.get("subordinators")),
             everyday=_words(data.get("everyday")),
+            detail_words=_words(data.get("detail_words")),
             # Not folded: "%" is how most answers write "persen".
             quantity_units={fold(str(k)): tuple(str(v).lower() for v in vs)
                             for k, vs in (data.get("quantity_units") or {}).items()},

@@ -710,6 +710,14 @@ def test_a_link_is_answered_only_by_an_entry_that_gives_one(shared_brain):
     assert (reply.kind, reply.id) == ("answer", "seleksi-administrasi")
 
 
+@pytest.mark.parametrize("text", [
+    "pegawai yang menolak menandatangani pakta integritas dikenai sanksi apa",
+])
+def test_a_detail_the_entry_never_names_is_not_answered(shared_brain, text):
+    # The pact's entry says nothing of sanctions.
+    assert shared_brain.ask(text).kind != "answer"
+
+
 def test_a_date_the_answer_gives_is_answered(shared_brain):
     reply = shared_brain.ask("batas usulan zi tanggal berapa")
     assert (reply.kind, reply.id) == ("answer", "batas-usulan")
