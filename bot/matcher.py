@@ -893,7 +893,9 @@ class Matcher:
             if decision.ranked[0].entry is not best:
                 return whole
             sure = sure or decision
-        if sure is None:
+        if sure is None or not self._may_answer(self.analyze(text, leave_out), best):
+            # The guards hold for the whole message: a clause sure of the field evaluation
+            # does not make its entry say which uniform to wear, asked in the next clause.
             return whole
         return Decision("answer", whole.ranked, whole.known_content, sure.confidence)
 

@@ -712,9 +712,11 @@ def test_a_link_is_answered_only_by_an_entry_that_gives_one(shared_brain):
 
 @pytest.mark.parametrize("text", [
     "pegawai yang menolak menandatangani pakta integritas dikenai sanksi apa",
+    # The first clause alone is sure of the field evaluation; the guard holds for the whole.
+    "waktu evaluasi lapangan tpn, pegawai wajib pakai seragam apa",
 ])
 def test_a_detail_the_entry_never_names_is_not_answered(shared_brain, text):
-    # The pact's entry says nothing of sanctions.
+    # The pact's entry says nothing of sanctions, the evaluation's nothing of dress.
     assert shared_brain.ask(text).kind != "answer"
 
 
