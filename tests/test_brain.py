@@ -743,6 +743,12 @@ def test_jakarta_chat_verbs_are_read_as_the_words_they_stand_for(shared_brain):
     assert "datang" in shared_brain.normalizer.tokens("tpn dateng ke kantor kapan")
 
 
+def test_mixed_up_is_read_as_a_word_not_a_topic(shared_brain):
+    # "ketuker" (tertukar): unread, it weighed like the topic asked about.
+    reply = shared_brain.ask("zi ama wbk sering ketuker nih, bedanya gmn")
+    assert reply.kind == "answer" and reply.id in ("zi-definisi", "wbk-vs-wbbm")
+
+
 def test_manado_and_maluku_chat_words_are_read(shared_brain):
     # "mo iko" is "mau ikut": unread, "iko" weighed as an unknown topic.
     reply = shared_brain.ask("kantor kami mo iko zi, syaratnya apa")
