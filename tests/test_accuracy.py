@@ -114,6 +114,12 @@ KB_FLOORS = {
     # read.
     "tune27": (0.78, 0.03, 0.68, 0),
     "tune28": (0.755, 0.01, 0.88, 0),
+    # Blind, written later in the same session (ZI teams at courts, KUA, immigration,
+    # hospital, land and customs offices, a camat, auditors, citizens, students, a foreign
+    # researcher writing English; chat words of Sumatra, Kalimantan, Sulawesi and the east),
+    # 70 of 320 dropped as near-copies, measured once: 71.3% first, 6 wrong of 250, 86.5%
+    # refused, 8 of 10 greetings, on the code of the session's start and on main alike.
+    "tune29": (0.735, 0.015, 0.90, 0),
     "heldout": (0.88, 0.01, 0.94, 0),
 }
 
@@ -135,13 +141,14 @@ def test_in_scope_questions_are_seldom_refused(shared_brain):
     3,802 in-scope questions of tune to tune21, 146 got neither an answer nor choices before
     Params.known_suggest_p, 111 after; with tune22, 125 of 3,986; with tune23 (and later
     fixes), 140 of 4,146; with tune24, 153 of 4,319; with tune25 and tune26, 171 of 4,565;
-    with tune27 and tune28 (and redirects given despite unknown words), 172 of 4,849."""
+    with tune27 and tune28 (and redirects given despite unknown words), 172 of 4,849; with
+    tune29, 180 of 5,046."""
     refused = 0
     for split in KB_FLOORS:
         if split != "heldout":
             _, cases = read_cases(DATA / "kb_questions.tsv", split)
             refused += evaluate(shared_brain, cases, "kb").counts.get("refused", 0)
-    assert refused <= 175
+    assert refused <= 183
 
 
 @pytest.mark.parametrize("split", ["tune", "heldout"])
