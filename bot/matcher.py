@@ -569,6 +569,12 @@ class Matcher:
         # Entries whose answers give a day of a month: see ``_lacks_date``.
         self.entry_dates = frozenset(e.id for e in entries if _DAY_MONTH.search(e.answer))
         self.entry_links = frozenset(e.id for e in entries if _WEB_ADDRESS.search(e.answer))
+        # The detail words each entry names, as stems: see ``_lacks_detail``.
+        detail_stems = lex.detail_words | {self.stemmer.stem(d) for d in lex.detail_words}
+        self.entry_details = {
+            e.id: frozenset((self.entry_stems[i] | self.answer_stems[i]) & detail_stems)
+            for i, e in enumerate(entries)
+        }
 
     def _repair_phrasings(
         self, phrase_tokens: list[list[str]], answer_vocab: set[str], phrase_words: set[str]
@@ -982,10 +988,7 @@ class Matcher:
         details = self.normalizer.lexicon.detail_words
         asked = {s for t, s in zip(q.tokens, q.stems, strict=True)
                  if t in details or s in details}
-        if not asked or entry.is_redirect:
-            return False
-        at = self.entries.index(entry)
-        return not asked <= self.entry_stems[at] | self.answer_stems[at]
+        return bool(asked) and not entry.is_redirect and not asked <= self.entry_details[entry.id]
 
     def _lacks_date(self, q: _Analyzed, entry: Entry) -> bool:
         """A date asked ("permenpan 52 2014 ditandatangani tanggal berapa") that the entry's
