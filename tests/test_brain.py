@@ -688,36 +688,26 @@ def test_a_year_an_entry_of_yearly_facts_gives_is_answered(shared_brain):
 
 
 @pytest.mark.parametrize("text", [
+    # The regulation's entry gives its year, not the day it was signed or enacted.
     "PermenPANRB 90/2021 diundangkan tanggal berapa ya",
     "inpres 5 2004 terbit tgl brp",
-])
-def test_a_date_the_answer_does_not_give_is_not_answered(shared_brain, text):
-    # The regulation's entry gives its year, not the day it was signed or enacted.
-    assert shared_brain.ask(text).kind != "answer"
-
-
-def test_a_count_of_items_the_answer_does_not_give_is_not_answered(shared_brain):
     # The area's entry lists what the area covers, not how many LKE items it has.
-    reply = shared_brain.ask("area manajemen perubahan di LKE ada berapa butir pertanyaannya?")
-    assert reply.kind != "answer"
-
-
-def test_a_link_is_answered_only_by_an_entry_that_gives_one(shared_brain):
+    "area manajemen perubahan di LKE ada berapa butir pertanyaannya?",
     # The LKE entry says what the worksheet is, not where to download it.
-    assert shared_brain.ask("link download lke excel dimana kak").kind != "answer"
-    # The selection entry names the portal the results are announced on.
-    reply = shared_brain.ask("link pengumuman hasil seleksi administrasi zi dimana")
-    assert (reply.kind, reply.id) == ("answer", "seleksi-administrasi")
-
-
-@pytest.mark.parametrize("text", [
+    "link download lke excel dimana kak",
+    # The pact's entry says nothing of sanctions, the evaluation's nothing of dress.
     "pegawai yang menolak menandatangani pakta integritas dikenai sanksi apa",
     # The first clause alone is sure of the field evaluation; the guard holds for the whole.
     "waktu evaluasi lapangan tpn, pegawai wajib pakai seragam apa",
 ])
-def test_a_detail_the_entry_never_names_is_not_answered(shared_brain, text):
-    # The pact's entry says nothing of sanctions, the evaluation's nothing of dress.
+def test_what_the_entry_does_not_give_is_not_answered(shared_brain, text):
     assert shared_brain.ask(text).kind != "answer"
+
+
+def test_a_link_the_answer_gives_is_answered(shared_brain):
+    # The selection entry names the portal the results are announced on.
+    reply = shared_brain.ask("link pengumuman hasil seleksi administrasi zi dimana")
+    assert (reply.kind, reply.id) == ("answer", "seleksi-administrasi")
 
 
 def test_a_date_the_answer_gives_is_answered(shared_brain):
