@@ -37,6 +37,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from bot.confidence import ConfidenceModel
+from bot.gc_pause import paused_gc
 from bot.kb import Entry
 from bot.text import Lexicon, Normalizer, Stemmer, TypoFixer, colloquial_roots
 
@@ -212,7 +213,9 @@ class _Analyzed:
 
 
 def _slots(tokens: Iterable[str]) -> frozenset[str]:
-    return frozenset(t for t in tokens if t in _PREDICATES or _YEAR.match(t))
+    # The digit test first: every phrasing passes here at start-up, and few words are years.
+    return frozenset(t for t in tokens
+                     if t in _PREDICATES or (t[:1].isdigit() and _YEAR.match(t)))
 
 
 _SENTENCE_END = re.compile(r"[.?!]+\s+|\n+")
@@ -401,7 +404,8 @@ class Matcher:
             self.__dict__.update(state)
             self._tools(state["_repair_targets"])
             return
-        self._build()
+        with paused_gc():
+            self._build()
         if path:
             _write_index(path, {k: v for k, v in self.__dict__.items() if k not in self._TOOLS})
 
@@ -467,17 +471,22 @@ class Matcher:
         # The terms each entry defines (see ``_undefined``): its title's words, and any word
         # that one of its phrasings asks about alone ("lke itu apa").
         entry_defines: list[set[str]] = [set() for _ in entries]
+        stem = self.stemmer.stem
+        no_slots: frozenset[str] = frozenset()
         i = 0
         for index, entry in enumerate(entries):
-            for k, _doc in enumerate((entry.title, *entry.phrasings)):
+            redirect = entry.is_redirect
+            for k in range(1 + len(entry.phrasings)):
                 toks = phrase_tokens[i]
                 i += 1
-                stems = frozenset(self.stemmer.stem(t) for t in toks)
+                stems = frozenset(map(stem, toks))
                 entry_stems[index] |= stems
                 # A redirect says where to ask, whatever the year or predicate: "cpns 2025 buka
                 # ga" in its phrasings must not keep it from "pendaftaran cpns 2026".
-                doc_slots.append(frozenset() if entry.is_redirect else _slots(toks))
-                entry_slots[index] |= doc_slots[-1]
+                slots = no_slots if redirect else _slots(toks)
+                doc_slots.append(slots)
+                if slots:
+                    entry_slots[index] |= slots
                 docs.append(_Doc(index, self._fuzzy_text(toks), stems, 0.0))
                 words = {t for t in toks if t not in self._generic}
                 if k == 0 or len(words) == 1:
@@ -519,7 +528,7 @@ class Matcher:
         self.doc_weight = {s: self._weight(s) for s in self.kb_stems}
         for doc in docs:
             # fsum: exact, so the mass does not depend on the order a set hands out its stems.
-            doc.mass = math.fsum(self.doc_weight[s] for s in doc.stems) or 1.0
+            doc.mass = math.fsum(map(self.doc_weight.__getitem__, doc.stems)) or 1.0
         self.stem_docs = _postings(doc.stems for doc in docs)
         self.bayes = self._bayes_table(docs, len(entries))
         self.doc_texts = [doc.sorted_text for doc in docs]
@@ -610,9 +619,11 @@ class Matcher:
                 return repaired
             return token
 
+        # Each word is looked at once: most recur across phrasings.
+        repaired = {t: fix(t) for t in counts}
         out = []
         for toks in phrase_tokens:
-            fixed = [fix(t) for t in toks]
+            fixed = [repaired[t] for t in toks]
             if fixed != toks:
                 fixed = self.normalizer.content(self.normalizer.tokens(" ".join(fixed)))
             out.append(fixed)

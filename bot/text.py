@@ -25,6 +25,10 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _PUNCT = re.compile(r"[^\w\s]|_", re.UNICODE)
 _DIGIT_LETTER = re.compile(r"(?<=\d)(?=[a-z])|(?<=[a-z])(?=\d)")
+# Searched before the substitutions, which cost at every position of a text: most texts have
+# no digit, the digits of most others stand apart ("2024"), and a tripled letter is rare.
+_DIGIT = re.compile(r"\d")
+_DIGIT_LETTER_HINT = re.compile(r"\d[a-z]|[a-z]\d")
 _REPEAT = re.compile(r"([a-hj-z])\1\1+")
 _REDUP = re.compile(r"\b([a-z]{2,})2\b")
 # What every "kata2" has; most texts with a "2" have it only in numbers ("2024").
@@ -32,7 +36,6 @@ _REDUP_HINT = re.compile(r"[a-z]2\b")
 _ASCII_PUNCT = bytes.maketrans(
     string.punctuation.encode(), b" " * len(string.punctuation)
 )
-_DIGIT = re.compile(r"\d")
 # Accents left as separate marks by NFKD ("é" → "e" + U+0301), dropped in one pass.
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
@@ -54,11 +57,12 @@ def fold(text: str) -> str:
         text = text.encode().translate(_ASCII_PUNCT).decode()
     else:
         text = _PUNCT.sub(" ", text)
-    if _DIGIT.search(text):
+    if _DIGIT.search(text) and _DIGIT_LETTER_HINT.search(text):
         text = _DIGIT_LETTER.sub(" ", text)
     # "wbkkkk", "apaaa": emphasis, not spelling. Two letters stay because "wbbm" needs them;
     # "i" is left alone for roman numerals ("AKN III").
-    text = _REPEAT.sub(r"\1\1", text)
+    if _REPEAT.search(text):
+        text = _REPEAT.sub(r"\1\1", text)
     return " ".join(text.split())
 
 
@@ -271,6 +275,8 @@ _SPELLED = re.compile(r" [a-z](?: [a-z]){2,}(?= )")
 
 
 def _join_spelled(text: str) -> str:
+    if not _SPELLED.search(f" {text} "):
+        return text
     return _SPELLED.sub(lambda m: " " + m.group().replace(" ", ""), f" {text} ")[1:-1]
 
 
