@@ -9,7 +9,7 @@ from bot.brain import Brain
 from bot.config import Settings
 from bot.filters import FilterParser
 from bot.importer import seed
-from bot.kb import load_entries
+from bot.kb import load_knowledge
 from bot.matcher import Matcher
 from bot.store import Store
 from bot.text import Lexicon, Normalizer
@@ -22,10 +22,12 @@ def load_normalizer(knowledge_dir: Path) -> Normalizer:
     return Normalizer(Lexicon.load(knowledge_dir / "lexicon.yaml"))
 
 
-def build_brain(settings: Settings, *, store: Store | None = None) -> Brain:
-    """Load and index the knowledge base, open (and on first start seed) the database."""
+def build_brain(settings: Settings, *, store: Store | None = None,
+                leave_out: frozenset[str] = frozenset()) -> Brain:
+    """Load and index the knowledge base, open (and on first start seed) the database.
+    ``leave_out``: origins of asked questions to leave out (see ``load_knowledge``)."""
     normalizer = load_normalizer(settings.knowledge_dir)
-    entries = load_entries(settings.knowledge_dir / "entries")
+    entries = load_knowledge(settings.knowledge_dir, leave_out=leave_out)
     # Beside the database: the bot's own writable place, and one per test's temporary database.
     matcher = Matcher(entries, normalizer, cache_dir=settings.db_path.parent / "cache")
     if store is None:

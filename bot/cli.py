@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bot import render
 from bot.config import ConfigError, Settings
-from bot.kb import KnowledgeError, load_entries
+from bot.kb import KnowledgeError, load_knowledge
 
 log = logging.getLogger("zibot")
 
@@ -126,7 +126,7 @@ def cmd_kb_check(args: argparse.Namespace, settings: Settings) -> int:
     from bot.kb import check_lexicon, check_phrasing_collisions
 
     try:
-        entries = load_entries(settings.knowledge_dir / "entries")
+        entries = load_knowledge(settings.knowledge_dir)
     except KnowledgeError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -141,7 +141,9 @@ def cmd_kb_check(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{len(problems)} masalah.", file=sys.stderr)
         return 1
     phrasings = sum(len(e.phrasings) for e in entries)
-    print(f"OK: {len(entries)} entri, {phrasings} pertanyaan, tidak ada masalah.")
+    asked = sum(len(e.asked) for e in entries)
+    print(f"OK: {len(entries)} entri, {phrasings} pertanyaan, {asked} contoh pertanyaan "
+          "pengguna, tidak ada masalah.")
     return 0
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
@@ -18,6 +19,10 @@ MAX_TITLE = 40
 REDIRECT = "pengalihan"
 _FIELDS = {"id", "judul", "pertanyaan", "jawaban", "sumber", "terkait", "jenis"}
 _REQUIRED = ("id", "judul", "pertanyaan", "jawaban", "sumber")
+# Labelled questions of the tuning splits (tests/data/kb_questions.tsv), written by
+# ``python -m bench.asked --write``: id, question, and the split it came from.
+ASKED_FILE = "contoh.tsv"
+_ASKED_HEADER = ["id", "pertanyaan", "asal"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,9 @@ class Entry:
     related: tuple[str, ...]
     kind: str  # "jawaban" or "pengalihan" (a polite redirect to another service)
     file: str
+    # Questions users really typed that this entry answers (``ASKED_FILE``): matched like the
+    # phrasings, but never shown and not the curator's to word.
+    asked: tuple[str, ...] = ()
 
     @property
     def is_redirect(self) -> bool:
@@ -158,6 +166,44 @@ def load_entries(directory: Path) -> list[Entry]:
     return entries
 
 
+def read_asked(path: Path) -> list[tuple[str, str, str]]:
+    """The rows of ``ASKED_FILE`` as (id, question, origin); none when there is no file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    rows = list(csv.reader(text.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE))
+    if not rows or rows[0] != _ASKED_HEADER:
+        raise KnowledgeError([Problem(path.name, "", "baris pertama harus: "
+                                      + "\t".join(_ASKED_HEADER))])
+    problems = []
+    out = []
+    for number, row in enumerate(rows[1:], start=2):
+        if len(row) != 3 or not all(cell.strip() for cell in row):
+            problems.append(Problem(path.name, "", f"baris {number}: harus 3 kolom terisi"))
+            continue
+        out.append((row[0].strip(), row[1].strip(), row[2].strip()))
+    if problems:
+        raise KnowledgeError(problems)
+    return out
+
+
+def load_knowledge(directory: Path, *, leave_out: frozenset[str] = frozenset()) -> list[Entry]:
+    """The entries of ``directory/entries`` with the asked questions of ``ASKED_FILE``;
+    ``leave_out``: origins whose questions are left out, to measure on them honestly."""
+    entries = load_entries(directory / "entries")
+    rows = read_asked(directory / ASKED_FILE)
+    known = {e.id for e in entries}
+    unknown = sorted({i for i, _, _ in rows} - known)
+    if unknown:
+        raise KnowledgeError([Problem(ASKED_FILE, i, "id tidak ada di entri") for i in unknown])
+    asked: dict[str, list[str]] = {}
+    for entry_id, question, origin in rows:
+        if origin not in leave_out:
+            asked.setdefault(entry_id, []).append(question)
+    return [replace(e, asked=tuple(asked[e.id])) if e.id in asked else e for e in entries]
+
+
 def check_lexicon(path: Path) -> list[Problem]:
     """Keys that appear twice in one mapping of the lexicon: YAML keeps the last silently."""
     problems: list[Problem] = []
@@ -181,23 +227,26 @@ def check_lexicon(path: Path) -> list[Problem]:
 
 
 def check_phrasing_collisions(entries: list[Entry], normalizer) -> list[Problem]:
-    """Phrasings of two entries that become the same words once normalized.
+    """Phrasings (and asked questions) of two entries that become the same words once
+    normalized.
 
     Such a pair can never be told apart by the matcher, so one of them is always wrong.
     """
     owner: dict[tuple[str, ...], str] = {}
     problems = []
-    for entry in entries:
-        for phrase in (entry.title, *entry.phrasings):
-            key = tuple(sorted(normalizer.content(normalizer.tokens(phrase))))
-            if not key:
-                problems.append(Problem(entry.file, entry.id, f"pertanyaan '{phrase}' kosong"))
-                continue
-            other = owner.setdefault(key, entry.id)
-            if other != entry.id:
-                problems.append(
-                    Problem(entry.file, entry.id,
-                            f"pertanyaan '{phrase}' sama dengan pertanyaan di '{other}' "
-                            "setelah dinormalisasi")
-                )
+    # The curators' phrasings first: a clash with an asked question is the asked question's.
+    texts = [(e, p, e.file) for e in entries for p in (e.title, *e.phrasings)]
+    texts += [(e, q, ASKED_FILE) for e in entries for q in e.asked]
+    for entry, phrase, file in texts:
+        key = tuple(sorted(normalizer.content(normalizer.tokens(phrase))))
+        if not key:
+            problems.append(Problem(file, entry.id, f"pertanyaan '{phrase}' kosong"))
+            continue
+        other = owner.setdefault(key, entry.id)
+        if other != entry.id:
+            problems.append(
+                Problem(file, entry.id,
+                        f"pertanyaan '{phrase}' sama dengan pertanyaan di '{other}' "
+                        "setelah dinormalisasi")
+            )
     return problems

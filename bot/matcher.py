@@ -11,6 +11,9 @@ Each entry is scored on three channels over normalized tokens (``bot.text``):
   at once (breaks ties between neighbours that one phrasing alone cannot tell apart).
 Slots that change the answer (WBK vs WBBM, a year) must agree, or the score is cut; a redirect
 has none, since it says where to ask whatever the year.
+An entry's asked questions (``Entry.asked``, questions users typed) are matched as phrasings
+are, but their words are not the knowledge base's: a word only users wrote leaves a question
+as unknown as before and widens no entry's coverage.
 """
 
 from __future__ import annotations
@@ -417,7 +420,7 @@ class Matcher:
         content = [
             _INDEX_FORMAT, sys.version_info[:2], np.__version__, repr(self.params),
             self.normalizer.lexicon.digest,
-            [(e.id, e.title, e.phrasings, e.answer) for e in self.entries],
+            [(e.id, e.title, e.phrasings, e.asked, e.answer) for e in self.entries],
         ]
         digest.update(json.dumps(content, ensure_ascii=False).encode())
         return digest.hexdigest()[:20]
@@ -448,14 +451,20 @@ class Matcher:
         lex = normalizer.lexicon
         phrase_tokens: list[list[str]] = []
         for entry in entries:
-            for doc in (entry.title, *entry.phrasings):
+            for doc in (entry.title, *entry.phrasings, *entry.asked):
                 phrase_tokens.append(normalizer.content(normalizer.tokens(doc)))
         answer_vocab = {
             t for e in entries for t in normalizer.tokens(e.answer) if t.isalpha()
         }
         phrase_words = _phrase_words(lex)
         phrase_tokens = self._repair_phrasings(phrase_tokens, answer_vocab, phrase_words)
-        vocab = {t for toks in phrase_tokens for t in toks}
+        # The knowledge base's words are the curators': a word only users wrote ("dapet",
+        # "presiden") is no sign that a question is about ZI, so asked questions widen neither
+        # the vocabulary nor what an entry covers. They are phrasings to match, nothing more.
+        curated = [k < 1 + len(e.phrasings)
+                   for e in entries for k in range(1 + len(e.phrasings) + len(e.asked))]
+        vocab = {t for toks, own in zip(phrase_tokens, curated, strict=True) if own
+                 for t in toks}
         self.known = (vocab | answer_vocab | set(lex.slang.values()) | lex.question_words
                       | lex.everyday)
         # Intent and slang words are repair targets too: "kepanjngan" is "kepanjangan", which
@@ -475,12 +484,14 @@ class Matcher:
         no_slots: frozenset[str] = frozenset()
         i = 0
         for index, entry in enumerate(entries):
+            own = 1 + len(entry.phrasings)
             redirect = entry.is_redirect
-            for k in range(1 + len(entry.phrasings)):
+            for k in range(own + len(entry.asked)):
                 toks = phrase_tokens[i]
                 i += 1
                 stems = frozenset(map(stem, toks))
-                entry_stems[index] |= stems
+                if k < own:
+                    entry_stems[index] |= stems
                 # A redirect says where to ask, whatever the year or predicate: "cpns 2025 buka
                 # ga" in its phrasings must not keep it from "pendaftaran cpns 2026".
                 slots = no_slots if redirect else _slots(toks)
@@ -488,9 +499,11 @@ class Matcher:
                 if slots:
                     entry_slots[index] |= slots
                 docs.append(_Doc(index, self._fuzzy_text(toks), stems, 0.0))
-                words = {t for t in toks if t not in self._generic}
-                if k == 0 or len(words) == 1:
-                    entry_defines[index] |= words
+                # What a user asked of an entry is no sign that the entry defines the word.
+                if k < own:
+                    words = {t for t in toks if t not in self._generic}
+                    if k == 0 or len(words) == 1:
+                        entry_defines[index] |= words
         self.entry_defines = {e.id: frozenset(d) for e, d in zip(entries, entry_defines,
                                                                    strict=True)}
         # Each phrasing's own slots, for its vote: a phrasing about WBK (or 2018) is no
@@ -525,7 +538,9 @@ class Matcher:
         # "sekarang" or "cara" appear everywhere and say nothing about the topic.
         answer_df = Counter(s for stems in self.answer_stems for s in stems)
         self.known_stems = self.kb_stems | {s for s, c in answer_df.items() if c <= 3}
-        self.doc_weight = {s: self._weight(s) for s in self.kb_stems}
+        # Words of asked questions alone weigh as unknown words do (``_weight``).
+        self.doc_weight = {s: self._weight(s)
+                           for s in self.kb_stems.union(*(doc.stems for doc in docs))}
         for doc in docs:
             # fsum: exact, so the mass does not depend on the order a set hands out its stems.
             doc.mass = math.fsum(map(self.doc_weight.__getitem__, doc.stems)) or 1.0
@@ -781,19 +796,23 @@ class Matcher:
         amounts: list[float] = []
         extra: list[float] = []
         cover_at: list[np.ndarray] = []
+        cover_amounts: list[float] = []
         answer_at: list[np.ndarray] = []
         answer_amounts: list[float] = []
         for stem, w in qweight.items():
             dw = self.doc_weight.get(stem)
             if dw is not None:
                 postings.append(self.stem_docs[stem])
-                cover_at.append(self.stem_entries[stem])
                 amounts.append(w)
                 extra.append(w - dw)
+                # Coverage counts the curators' words only (see ``_build``).
+                if (entries_at := self.stem_entries.get(stem)) is not None:
+                    cover_at.append(entries_at)
+                    cover_amounts.append(w)
             if (at := self.answer_entries.get(stem)) is not None:
                 answer_at.append(at)
                 answer_amounts.append(w)
-        cover = _spread(cover_at, amounts, n)
+        cover = _spread(cover_at, cover_amounts, n)
         answer = _spread(answer_at, answer_amounts, n)
         if postings:
             docs = np.concatenate(postings)

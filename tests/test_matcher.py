@@ -1,6 +1,7 @@
 """The matcher on a small knowledge base: what a curator's typos and long messages do."""
 
 import pickle
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -257,3 +258,30 @@ def test_a_year_does_not_keep_a_redirect_away(shared_brain):
     # for an entry that only says where to ask.
     reply = shared_brain.ask("pendaftaran cpns 2026 kapan dibuka")
     assert (reply.kind, reply.id) == ("answer", "pengalihan-cpns")
+
+
+def _with_asked(*asked: str) -> Matcher:
+    """Two neighbours; the second one knows what users asked of it."""
+    entries = [
+        entry("syarat", "syarat pengusulan unit", "syarat unit kerja diusulkan"),
+        replace(entry("nilai", "nilai minimal wbk", "ambang nilai wbk"), asked=asked),
+    ]
+    return Matcher(entries, load_normalizer(ROOT / "knowledge"))
+
+
+def test_an_asked_question_teaches_how_users_ask():
+    question = "unit diusulkan perlu nilai brp"
+    without = _with_asked().decide(question)
+    taught = _with_asked("unit mau diusulkan perlu nilai berapa sih").decide(question)
+    assert without.action != "answer"
+    assert taught.action == "answer" and taught.best.entry.id == "nilai"
+
+
+def test_asked_words_are_not_the_knowledge_bases_words():
+    # A word only users wrote says nothing about whether a question is about ZI: the
+    # matcher matches the asked question, but "presiden" stays unknown.
+    m = _with_asked("presiden bilang nilai minimal wbk brp", "modal")
+    assert not m.knows("presiden")
+    assert m.unknown_share(m.analyze("presiden pertama siapa")) > 0.5
+    # Nor does a one-word asked question make its entry the definer of the word.
+    assert "modal" not in m.entry_defines["nilai"]
