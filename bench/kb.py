@@ -1,10 +1,12 @@
 """Question matching on the held-out questions: our matcher against two baselines.
 
-Baselines are built on the same knowledge base (titles and phrasings):
+Baselines are built on the same knowledge base (titles, phrasings and asked questions):
 - rapidfuzz ``process.extractOne`` with WRatio (default_process) over every phrasing;
 - BM25 (rank-bm25, Okapi) over the phrasings' words.
 Each baseline answers its best entry when its score clears a cutoff, else refuses; the cutoff is
 the one that scores best on the ``tune`` part, so the baselines get the same chance as ours.
+The ``tune`` part's own asked questions are left out of the baselines' knowledge, or every
+cutoff would be fitted on questions that match themselves.
 """
 
 from __future__ import annotations
@@ -64,7 +66,7 @@ def judge(cases: list[Case], answers: list[str | None], redirects: set[str]) -> 
 
 class WRatioBaseline:
     def __init__(self, entries):
-        self.docs = [(e.id, p) for e in entries for p in (e.title, *e.phrasings)]
+        self.docs = [(e.id, p) for e in entries for p in (e.title, *e.phrasings, *e.asked)]
         self.texts = [p for _, p in self.docs]
         self.cutoff = 0.0
 
@@ -82,7 +84,7 @@ class WRatioBaseline:
 
 class BM25Baseline:
     def __init__(self, entries):
-        self.docs = [(e.id, p) for e in entries for p in (e.title, *e.phrasings)]
+        self.docs = [(e.id, p) for e in entries for p in (e.title, *e.phrasings, *e.asked)]
         self.bm25 = BM25Okapi([utils.default_process(p).split() for _, p in self.docs])
         self.cutoff = 0.0
 
@@ -117,7 +119,7 @@ def run() -> dict:
     header("Knowledge base: held-out questions (tests/data/kb_questions.tsv)")
     print(pin_one_core())
     from bot.app import build_brain, load_normalizer
-    from bot.kb import load_entries
+    from bot.kb import load_knowledge
     from bot.matcher import Matcher
     from bot.text import fold
 
@@ -132,7 +134,7 @@ def run() -> dict:
                 fold.cache_clear()
                 start = time.perf_counter()
                 normalizer = load_normalizer(KNOWLEDGE)
-                entries = load_entries(KNOWLEDGE / "entries")
+                entries = load_knowledge(KNOWLEDGE)
                 Matcher(entries, normalizer, cache_dir=cache_dir)
                 times.append(time.perf_counter() - start)
     with tempfile.TemporaryDirectory() as tmp:
@@ -154,9 +156,10 @@ def run() -> dict:
         suggested = c.get("suggested", 0)
         with_gold = c.get("suggest_has_gold", 0)
 
-        wratio = WRatioBaseline(entries)
+        known = load_knowledge(KNOWLEDGE, leave_out=frozenset({"tune"}))
+        wratio = WRatioBaseline(known)
         wratio.cutoff = fit_cutoff(wratio, tune, redirects)
-        bm25 = BM25Baseline(entries)
+        bm25 = BM25Baseline(known)
         bm25.cutoff = fit_cutoff(bm25, tune, redirects)
         questions = [q.question for q in held]
         w_out = judge(held, [wratio.answer(q) for q in questions], redirects)

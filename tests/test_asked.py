@@ -1,0 +1,35 @@
+"""The asked questions (knowledge/contoh.tsv): the labelled tuning questions, kept in step."""
+
+from bench.asked import QUESTIONS, select
+from bot.app import load_normalizer
+from bot.evaluate import read_cases
+from bot.kb import ASKED_FILE, read_asked
+from tests.conftest import ROOT
+
+ASKED = ROOT / "knowledge" / ASKED_FILE
+
+
+def test_the_asked_questions_follow_the_labelled_set():
+    # A label fixed in tests/data must reach the bot: `python -m bench.asked --write`.
+    assert sorted(read_asked(ASKED)) == sorted(select())
+
+
+def test_no_held_out_question_is_asked():
+    # The held-out split measures the bot; a question of it among the asked ones, or one that
+    # reads the same once normalized, would be answered from memory.
+    normalizer = load_normalizer(ROOT / "knowledge")
+
+    def key(text):
+        return tuple(sorted(normalizer.content(normalizer.tokens(text))))
+
+    _, held = read_cases(QUESTIONS, "heldout")
+    rows = read_asked(ASKED)
+    assert rows and all(origin != "heldout" for _, _, origin in rows)
+    assert not {key(case.question) for case in held} & {key(q) for _, q, _ in rows}
+
+
+def test_every_asked_question_keeps_its_label():
+    _, cases = read_cases(QUESTIONS)
+    labels = {(case.question.strip(), case.split): case.gold for case in cases}
+    for entry_id, question, origin in read_asked(ASKED):
+        assert labels[(question, origin)] == entry_id
