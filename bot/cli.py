@@ -109,9 +109,25 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         print(f"Berkas {path} tidak ada.", file=sys.stderr)
         return 2
     brain = _brain(settings)
-    kind, cases = read_cases(path, args.split)
-    result = evaluate(brain, cases, kind)
+    kind, every = read_cases(path)
+    cases = [c for c in every if args.split in ("all", c.split)]
+    brain_for = {}
+    if kind == "kb":
+        from bot.app import build_brain
+        from bot.evaluate import folds
+        from bot.kb import ASKED_FILE, read_asked
+
+        origins = {origin for _, _, origin in read_asked(settings.knowledge_dir / ASKED_FILE)}
+        wanted = {c.split for c in cases}
+        for fold in folds(every, origins):
+            if fold & wanted:
+                fold_brain = build_brain(settings, store=brain.store, leave_out=fold)
+                brain_for.update(dict.fromkeys(fold, fold_brain))
+    result = evaluate(brain, cases, kind, brain_for=brain_for)
     print(f"{path} (split: {args.split})")
+    if brain_for:
+        print("  (splits that asked questions came from: each measured without the asked "
+              "questions of its fold)")
     for line in summary_lines(result):
         print(f"  {line}")
     if result.failures and not args.quiet:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import statistics
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +25,20 @@ class Case:
     split: str
     gold: str
     question: str
+
+
+# A split whose questions are also asked questions (knowledge/contoh.tsv) would be asked its
+# own questions: it is measured by a brain built without the asked questions of its fold,
+# ``FOLD_SIZE`` consecutive splits of its file (about 1,200 questions in kb_questions.tsv).
+FOLD_SIZE = 5
+
+
+def folds(cases: Iterable[Case], origins: Iterable[str]) -> list[frozenset[str]]:
+    """The splits of ``cases`` that asked questions came from (``origins``), in consecutive
+    groups of ``FOLD_SIZE`` in the order of the file."""
+    known = set(origins)
+    order = [split for split in dict.fromkeys(c.split for c in cases) if split in known]
+    return [frozenset(order[i:i + FOLD_SIZE]) for i in range(0, len(order), FOLD_SIZE)]
 
 
 def read_cases(path: Path, split: str = "all") -> tuple[str, list[Case]]:
@@ -131,15 +145,18 @@ def _unit_outcome(case: Case, reply: Reply, brain: Brain, result: Result) -> str
 
 
 def evaluate(brain: Brain, cases: Iterable[Case], kind: str,
-             clock: Callable[[], float] = time.perf_counter) -> Result:
+             clock: Callable[[], float] = time.perf_counter, *,
+             brain_for: Mapping[str, Brain] | None = None) -> Result:
+    """``brain_for``: the brain that measures a split, when not ``brain`` (see ``folds``)."""
     result = Result(kind)
     judge = _unit_outcome if kind == "units" else _kb_outcome
     for case in cases:
+        asked = (brain_for or {}).get(case.split, brain)
         start = clock()
-        reply = brain.ask(case.question)
+        reply = asked.ask(case.question)
         result.latencies.append(clock() - start)
         result.total += 1
-        failure = judge(case, reply, brain, result)
+        failure = judge(case, reply, asked, result)
         if failure:
             result.failures.append((case.gold, case.question, failure))
     return result

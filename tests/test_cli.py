@@ -158,3 +158,20 @@ def test_kb_check_finds_an_asked_question_that_reads_like_another_entrys(tmp_pat
     result = run(["kb", "check"], tmp_path, env_extra={"ZIBOT_KNOWLEDGE": str(knowledge)})
     assert result.returncode == 1
     assert "contoh.tsv: wbk-definisi: pertanyaan 'apa itu WBBM??' sama dengan" in result.stderr
+
+
+def test_eval_measures_a_tuning_split_without_its_own_asked_questions(tmp_path):
+    # An asked question of tune29 that only its own asked question gets answered: measured
+    # as tune29 it is new to the brain, as a split of its own it is not.
+    question = "komponen hasil ada batas bawahnya ga utk wbk dan wbbm"
+    labelled = tmp_path / "q.tsv"
+    labelled.write_text(f"split\tlabel\tquestion\ntune29\tnilai-minimal-hasil\t{question}\n"
+                        f"baru\tnilai-minimal-hasil\t{question}\n", encoding="utf-8")
+    accuracy = {}
+    for split in ("tune29", "baru"):
+        result = run(["eval", str(labelled), "--split", split, "--quiet"], tmp_path)
+        assert result.returncode == 0, result.stderr
+        accuracy[split] = [line.strip() for line in result.stdout.splitlines()
+                           if "first-answer accuracy" in line]
+    assert accuracy == {"tune29": ["first-answer accuracy (in scope): 0.0% (0/1)"],
+                        "baru": ["first-answer accuracy (in scope): 100.0% (1/1)"]}
