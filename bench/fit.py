@@ -60,7 +60,7 @@ QUESTIONS = ROOT / "tests" / "data" / "kb_questions.tsv"
 # too: left out.
 # Since the matcher indexes the tuning questions as asked questions (knowledge/contoh.tsv),
 # each split is read without its own (``examples``). Refitted that way on these splits and
-# tried on all tuning splits, each without its fold's asked questions (25 an entry): at
+# tried on all tuning splits, each without its fold's asked questions (then 25 an entry): at
 # 0.95, 4,688 of 5,331 right, 94 wrong, 466 choices holding the right entry and 1,273 of
 # 1,533 out of scope refused; the shipped model, fitted before asked questions: 4,653, 88,
 # 491 and 1,277. Weighted as Params.answer_p is, the two tie (4,451 against 4,458): left out.
