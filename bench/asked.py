@@ -51,10 +51,7 @@ def select(knowledge: Path = KNOWLEDGE, questions: Path = QUESTIONS,
            per_entry: int = PER_ENTRY) -> list[Row]:
     """The asked questions, grouped by entry in the knowledge base's order."""
     entries = load_entries(knowledge / "entries")
-    normalizer = load_normalizer(knowledge)
-
-    def key(text: str) -> tuple[str, ...]:
-        return tuple(sorted(normalizer.content(normalizer.tokens(text))))
+    key = load_normalizer(knowledge).key
 
     _, cases = read_cases(questions)
     held_out = {key(case.question) for case in cases if case.split == MEASURED}

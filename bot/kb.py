@@ -238,7 +238,7 @@ def check_phrasing_collisions(entries: list[Entry], normalizer) -> list[Problem]
     texts = [(e, p, e.file) for e in entries for p in (e.title, *e.phrasings)]
     texts += [(e, q, ASKED_FILE) for e in entries for q in e.asked]
     for entry, phrase, file in texts:
-        key = tuple(sorted(normalizer.content(normalizer.tokens(phrase))))
+        key = normalizer.key(phrase)
         if not key:
             problems.append(Problem(file, entry.id, f"pertanyaan '{phrase}' kosong"))
             continue

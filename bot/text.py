@@ -394,6 +394,11 @@ class Normalizer:
         stop = self.lexicon.stopwords
         return [t for t in tokens if t not in stop]
 
+    def key(self, text: str) -> tuple[str, ...]:
+        """The words a text reads as, in any order: two texts with one key cannot be told
+        apart by the matcher."""
+        return tuple(sorted(self.content(self.tokens(text))))
+
 
 # Indonesian affixes, longest first within each group. The stemmer is deliberately light: it
 # only has to map "pengusulan", "diusulkan" and "usul" to one key on both sides of a comparison.
