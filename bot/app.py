@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
 from bot.brain import Brain
 from bot.config import Settings
+from bot.evaluate import Case, folds
 from bot.filters import FilterParser
 from bot.importer import seed
-from bot.kb import load_knowledge
+from bot.kb import asked_origins, load_knowledge
 from bot.matcher import Matcher
 from bot.store import Store
 from bot.text import Lexicon, Normalizer
@@ -41,3 +43,17 @@ def build_brain(settings: Settings, *, store: Store | None = None,
     store.save_unit_keys(index.refresh(rows))
     filters = FilterParser(normalizer, index.units.regions)
     return Brain(entries, matcher, normalizer, store, index, filters)
+
+
+def fold_brains(settings: Settings, cases: Iterable[Case], store: Store,
+                only: Collection[str] | None = None) -> dict[str, Brain]:
+    """Split → the brain that measures it: for each split of ``cases`` that asked questions
+    came from, a brain built without the asked questions of its fold (``bot.evaluate.folds``),
+    so that it is not asked its own questions. ``only``: the splits to be measured; the other
+    folds are not built."""
+    brains: dict[str, Brain] = {}
+    for fold in folds(cases, asked_origins(settings.knowledge_dir)):
+        if only is None or not fold.isdisjoint(only):
+            brains.update(dict.fromkeys(fold, build_brain(settings, store=store,
+                                                          leave_out=fold)))
+    return brains

@@ -113,16 +113,9 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     cases = [c for c in every if args.split in ("all", c.split)]
     brain_for = {}
     if kind == "kb":
-        from bot.app import build_brain
-        from bot.evaluate import folds
-        from bot.kb import ASKED_FILE, read_asked
+        from bot.app import fold_brains
 
-        origins = {origin for _, _, origin in read_asked(settings.knowledge_dir / ASKED_FILE)}
-        wanted = {c.split for c in cases}
-        for fold in folds(every, origins):
-            if fold & wanted:
-                fold_brain = build_brain(settings, store=brain.store, leave_out=fold)
-                brain_for.update(dict.fromkeys(fold, fold_brain))
+        brain_for = fold_brains(settings, every, brain.store, only={c.split for c in cases})
     result = evaluate(brain, cases, kind, brain_for=brain_for)
     print(f"{path} (split: {args.split})")
     if brain_for:

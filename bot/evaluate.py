@@ -151,12 +151,12 @@ def evaluate(brain: Brain, cases: Iterable[Case], kind: str,
     result = Result(kind)
     judge = _unit_outcome if kind == "units" else _kb_outcome
     for case in cases:
-        asked = (brain_for or {}).get(case.split, brain)
+        measuring = (brain_for or {}).get(case.split, brain)
         start = clock()
-        reply = asked.ask(case.question)
+        reply = measuring.ask(case.question)
         result.latencies.append(clock() - start)
         result.total += 1
-        failure = judge(case, reply, asked, result)
+        failure = judge(case, reply, measuring, result)
         if failure:
             result.failures.append((case.gold, case.question, failure))
     return result

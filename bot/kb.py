@@ -188,6 +188,11 @@ def read_asked(path: Path) -> list[tuple[str, str, str]]:
     return out
 
 
+def asked_origins(directory: Path) -> frozenset[str]:
+    """The splits that the asked questions of ``directory`` came from."""
+    return frozenset(origin for _, _, origin in read_asked(directory / ASKED_FILE))
+
+
 def load_knowledge(directory: Path, *, leave_out: frozenset[str] = frozenset()) -> list[Entry]:
     """The entries of ``directory/entries`` with the asked questions of ``ASKED_FILE``;
     ``leave_out``: origins whose questions are left out, to measure on them honestly."""

@@ -10,7 +10,7 @@ import pytest
 
 from bot.app import build_brain
 from bot.config import Settings
-from bot.kb import ASKED_FILE, read_asked
+from bot.kb import asked_origins
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -47,9 +47,8 @@ def unasked_brain(tmp_path_factory):
     """The shipped brain without its asked questions (knowledge/contoh.tsv): for a rule
     whose example question is itself an asked question, which would be matched word for
     word before the rule is reached."""
-    origins = frozenset(o for _, _, o in read_asked(ROOT / "knowledge" / ASKED_FILE))
     path = tmp_path_factory.mktemp("unasked") / "zibot.db"
     brain = build_brain(Settings(db_path=path, knowledge_dir=ROOT / "knowledge"),
-                        leave_out=origins)
+                        leave_out=asked_origins(ROOT / "knowledge"))
     yield brain
     brain.store.close()

@@ -16,16 +16,16 @@ of tune14, tune19, tune21, tune24 and tune26, and tune27's wrong answers (4 to 5
 
 import pytest
 
-from bot.app import build_brain
+from bot.app import fold_brains as brains_by_fold
 from bot.config import Settings
 from bot.evaluate import evaluate, folds, read_cases
-from bot.kb import ASKED_FILE, read_asked
+from bot.kb import asked_origins
 from tests.conftest import DATA, ROOT
 
 # Each fold's splits are measured without their own asked questions, and with everyone
 # else's (bot.evaluate.folds).
-FOLDS = folds(read_cases(DATA / "kb_questions.tsv")[1],
-              {origin for _, _, origin in read_asked(ROOT / "knowledge" / ASKED_FILE)})
+_, CASES = read_cases(DATA / "kb_questions.tsv")
+FOLDS = folds(CASES, asked_origins(ROOT / "knowledge"))
 KB_FLOORS = {
     # split: (first-answer accuracy, most wrong answers, out-of-scope refused, greetings missed)
     "tune": (0.935, 0.005, 0.97, 0),
@@ -154,21 +154,14 @@ KB_FLOORS = {
 @pytest.fixture(scope="session")
 def fold_brains(tmp_path_factory, shared_brain):
     """Split → the brain that measures it: one per fold, the shipped one for held-out."""
-    brains = {"heldout": shared_brain}
-    for fold in FOLDS:
-        path = tmp_path_factory.mktemp("fold") / "zibot.db"
-        brain = build_brain(Settings(db_path=path, knowledge_dir=ROOT / "knowledge"),
-                            leave_out=frozenset(fold))
-        brains.update(dict.fromkeys(fold, brain))
-    yield brains
-    for fold in FOLDS:
-        brains[min(fold)].store.close()
+    settings = Settings(db_path=tmp_path_factory.mktemp("folds") / "zibot.db",
+                        knowledge_dir=ROOT / "knowledge")
+    return {"heldout": shared_brain, **brains_by_fold(settings, CASES, shared_brain.store)}
 
 
 def test_every_tuning_split_is_in_a_fold():
     # Every tuning split gave asked questions; one in no fold would be asked its own.
-    _, cases = read_cases(DATA / "kb_questions.tsv")
-    splits = {case.split for case in cases} - {"heldout"}
+    splits = {case.split for case in CASES} - {"heldout"}
     folded = [split for fold in FOLDS for split in fold]
     assert sorted(folded) == sorted(splits)
 
