@@ -16,6 +16,12 @@ questions with one entry as their label. Never taken:
 At most ``PER_ENTRY`` questions are taken for an entry, one from each split in turn, so that
 as many writers as possible are heard: every question costs start-up time (see below).
 
+The tuning splits' out-of-scope questions follow, all of them, labelled ``OOS``: the matcher
+does not answer a question that reads more like one of them than like the entry it would
+answer (``Matcher._reads_outside``). The same rules keep out held-out twins and questions
+that read like a phrasing or like an in-scope question. They cost less start-up time: they
+are only folded, not normalized (``Matcher._surface``).
+
 Without ``--write`` it prints whether the file is up to date.
 """
 
@@ -28,7 +34,7 @@ from pathlib import Path
 
 from bot.app import load_normalizer
 from bot.evaluate import read_cases
-from bot.kb import ASKED_FILE, load_entries, read_asked
+from bot.kb import ASKED_FILE, OUTSIDE, load_entries, read_asked
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = ROOT / "tests" / "data" / "kb_questions.tsv"
@@ -49,7 +55,8 @@ Row = tuple[str, str, str]  # entry id, question, split
 
 def select(knowledge: Path = KNOWLEDGE, questions: Path = QUESTIONS,
            per_entry: int = PER_ENTRY) -> list[Row]:
-    """The asked questions, grouped by entry in the knowledge base's order."""
+    """The asked questions, grouped by entry in the knowledge base's order, then the
+    out-of-scope examples in the order of the labelled file."""
     entries = load_entries(knowledge / "entries")
     key = load_normalizer(knowledge).key
 
@@ -70,7 +77,18 @@ def select(knowledge: Path = KNOWLEDGE, questions: Path = QUESTIONS,
         out.append((label, question, split))
     keep = set(_each_split_in_turn(out, per_entry))
     order = {e.id: i for i, e in enumerate(entries)}
-    return sorted((row for row in out if row in keep), key=lambda row: order[row[0]])
+    chosen = sorted((row for row in out if row in keep), key=lambda row: order[row[0]])
+    in_scope = {k for _, _, _, k in rows}
+    outside: list[Row] = []
+    for case in cases:
+        if case.split == MEASURED or case.gold != OUTSIDE:
+            continue
+        k = key(case.question)
+        if not k or k in taken or k in held_out or k in curated or k in in_scope:
+            continue
+        taken.add(k)
+        outside.append((OUTSIDE, case.question.strip(), case.split))
+    return chosen + outside
 
 
 def _each_split_in_turn(rows: list[Row], per_entry: int) -> list[Row]:

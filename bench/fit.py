@@ -109,8 +109,8 @@ def fitting_matcher(leave_out: frozenset[str] = frozenset()) -> Matcher:
     asked questions (``knowledge/contoh.tsv``) the matcher must not know."""
     knowledge = ROOT / "knowledge"
     blank = ConfidenceModel(FEATURES, (0.0,) * (len(FEATURES) + 1), 0.0, ())
-    return Matcher(load_knowledge(knowledge, leave_out=leave_out), load_normalizer(knowledge),
-                   model=blank)
+    known = load_knowledge(knowledge, leave_out=leave_out)
+    return Matcher(known.entries, load_normalizer(knowledge), model=blank, outside=known.outside)
 
 
 def examples(splits: tuple[str, ...]) -> list[Example]:

@@ -64,9 +64,16 @@ def judge(cases: list[Case], answers: list[str | None], redirects: set[str]) -> 
     return out
 
 
+def _docs(knowledge) -> list[tuple[str | None, str]]:
+    """What a baseline indexes: the same questions as the matcher. The nearest being an
+    out-of-scope example (no entry, None) is a refusal."""
+    return ([(e.id, p) for e in knowledge.entries for p in (e.title, *e.phrasings, *e.asked)]
+            + [(None, q) for q in knowledge.outside])
+
+
 class WRatioBaseline:
-    def __init__(self, entries):
-        self.docs = [(e.id, p) for e in entries for p in (e.title, *e.phrasings, *e.asked)]
+    def __init__(self, knowledge):
+        self.docs = _docs(knowledge)
         self.texts = [p for _, p in self.docs]
         self.cutoff = 0.0
 
@@ -83,8 +90,8 @@ class WRatioBaseline:
 
 
 class BM25Baseline:
-    def __init__(self, entries):
-        self.docs = [(e.id, p) for e in entries for p in (e.title, *e.phrasings, *e.asked)]
+    def __init__(self, knowledge):
+        self.docs = _docs(knowledge)
         self.bm25 = BM25Okapi([utils.default_process(p).split() for _, p in self.docs])
         self.cutoff = 0.0
 
@@ -134,8 +141,9 @@ def run() -> dict:
                 fold.cache_clear()
                 start = time.perf_counter()
                 normalizer = load_normalizer(KNOWLEDGE)
-                entries = load_knowledge(KNOWLEDGE)
-                Matcher(entries, normalizer, cache_dir=cache_dir)
+                knowledge = load_knowledge(KNOWLEDGE)
+                Matcher(knowledge.entries, normalizer, cache_dir=cache_dir,
+                        outside=knowledge.outside)
                 times.append(time.perf_counter() - start)
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
@@ -144,7 +152,7 @@ def run() -> dict:
 
         _, tune = read_cases(DATA / "kb_questions.tsv", "tune")
         _, held = read_cases(DATA / "kb_questions.tsv", "heldout")
-        redirects = {e.id for e in entries if e.is_redirect}
+        redirects = {e.id for e in knowledge.entries if e.is_redirect}
 
         result = evaluate(brain, held, "kb")
         ours = judge(held, [None] * len(held), redirects)  # filled below from the result

@@ -29,9 +29,10 @@ def build_brain(settings: Settings, *, store: Store | None = None,
     """Load and index the knowledge base, open (and on first start seed) the database.
     ``leave_out``: origins of asked questions to leave out (see ``load_knowledge``)."""
     normalizer = load_normalizer(settings.knowledge_dir)
-    entries = load_knowledge(settings.knowledge_dir, leave_out=leave_out)
+    knowledge = load_knowledge(settings.knowledge_dir, leave_out=leave_out)
     # Beside the database: the bot's own writable place, and one per test's temporary database.
-    matcher = Matcher(entries, normalizer, cache_dir=settings.db_path.parent / "cache")
+    matcher = Matcher(knowledge.entries, normalizer, cache_dir=settings.db_path.parent / "cache",
+                      outside=knowledge.outside)
     if store is None:
         store = Store(settings.db_path)
     index = UnitIndex((), normalizer)
@@ -42,7 +43,7 @@ def build_brain(settings: Settings, *, store: Store | None = None,
     # Keys made under another lexicon are recomputed once and stored for the next start.
     store.save_unit_keys(index.refresh(rows))
     filters = FilterParser(normalizer, index.units.regions)
-    return Brain(entries, matcher, normalizer, store, index, filters)
+    return Brain(knowledge.entries, matcher, normalizer, store, index, filters)
 
 
 def fold_brains(settings: Settings, cases: Iterable[Case], store: Store,

@@ -135,7 +135,7 @@ def cmd_kb_check(args: argparse.Namespace, settings: Settings) -> int:
     from bot.kb import check_lexicon, check_phrasing_collisions
 
     try:
-        entries = load_knowledge(settings.knowledge_dir)
+        knowledge = load_knowledge(settings.knowledge_dir)
     except KnowledgeError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -143,7 +143,8 @@ def cmd_kb_check(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     normalizer = load_normalizer(settings.knowledge_dir)
     problems = check_lexicon(settings.knowledge_dir / "lexicon.yaml")
-    problems += check_phrasing_collisions(entries, normalizer)
+    problems += check_phrasing_collisions(knowledge, normalizer)
+    entries = knowledge.entries
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
@@ -152,7 +153,7 @@ def cmd_kb_check(args: argparse.Namespace, settings: Settings) -> int:
     phrasings = sum(len(e.phrasings) for e in entries)
     asked = sum(len(e.asked) for e in entries)
     print(f"OK: {len(entries)} entri, {phrasings} pertanyaan, {asked} contoh pertanyaan "
-          "pengguna, tidak ada masalah.")
+          f"pengguna, {len(knowledge.outside)} contoh di luar cakupan, tidak ada masalah.")
     return 0
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -23,6 +22,9 @@ _REQUIRED = ("id", "judul", "pertanyaan", "jawaban", "sumber")
 # ``python -m bench.asked --write``: id, question, and the split it came from.
 ASKED_FILE = "contoh.tsv"
 _ASKED_HEADER = ["id", "pertanyaan", "asal"]
+# The id of a question that no entry answers, as in the labelled questions: an example of
+# what the bot must not answer (``Matcher._reads_outside``).
+OUTSIDE = "OOS"
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,13 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.file}: {self.entry}" if self.entry else self.file
         return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    entries: list[Entry]
+    # Questions that no entry answers (``OUTSIDE`` rows of ``ASKED_FILE``).
+    outside: tuple[str, ...] = ()
 
 
 class KnowledgeError(Exception):
@@ -172,7 +181,8 @@ def read_asked(path: Path) -> list[tuple[str, str, str]]:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return []
-    rows = list(csv.reader(text.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE))
+    # Tab-separated, nothing quoted: a question may hold any other character.
+    rows = [line.split("\t") for line in text.splitlines()]
     if not rows or rows[0] != _ASKED_HEADER:
         raise KnowledgeError([Problem(path.name, "", "baris pertama harus: "
                                       + "\t".join(_ASKED_HEADER))])
@@ -193,20 +203,23 @@ def asked_origins(directory: Path) -> frozenset[str]:
     return frozenset(origin for _, _, origin in read_asked(directory / ASKED_FILE))
 
 
-def load_knowledge(directory: Path, *, leave_out: frozenset[str] = frozenset()) -> list[Entry]:
-    """The entries of ``directory/entries`` with the asked questions of ``ASKED_FILE``;
-    ``leave_out``: origins whose questions are left out, to measure on them honestly."""
+def load_knowledge(directory: Path, *, leave_out: frozenset[str] = frozenset()) -> Knowledge:
+    """The entries of ``directory/entries`` with the asked questions of ``ASKED_FILE``, and
+    its out-of-scope examples; ``leave_out``: origins whose questions are left out, to
+    measure on them honestly."""
     entries = load_entries(directory / "entries")
     rows = read_asked(directory / ASKED_FILE)
     known = {e.id for e in entries}
-    unknown = sorted({i for i, _, _ in rows} - known)
+    unknown = sorted({i for i, _, _ in rows} - known - {OUTSIDE})
     if unknown:
         raise KnowledgeError([Problem(ASKED_FILE, i, "id tidak ada di entri") for i in unknown])
     asked: dict[str, list[str]] = {}
     for entry_id, question, origin in rows:
         if origin not in leave_out:
             asked.setdefault(entry_id, []).append(question)
-    return [replace(e, asked=tuple(asked[e.id])) if e.id in asked else e for e in entries]
+    return Knowledge(
+        [replace(e, asked=tuple(asked[e.id])) if e.id in asked else e for e in entries],
+        tuple(asked.get(OUTSIDE, ())))
 
 
 def check_lexicon(path: Path) -> list[Problem]:
@@ -231,14 +244,15 @@ def check_lexicon(path: Path) -> list[Problem]:
     return problems
 
 
-def check_phrasing_collisions(entries: list[Entry], normalizer) -> list[Problem]:
+def check_phrasing_collisions(knowledge: Knowledge, normalizer) -> list[Problem]:
     """Phrasings (and asked questions) of two entries that become the same words once
-    normalized.
+    normalized, and out-of-scope examples that read like a question of an entry.
 
     Such a pair can never be told apart by the matcher, so one of them is always wrong.
     """
     owner: dict[tuple[str, ...], str] = {}
     problems = []
+    entries = knowledge.entries
     # The curators' phrasings first: a clash with an asked question is the asked question's.
     texts = [(e, p, e.file) for e in entries for p in (e.title, *e.phrasings)]
     texts += [(e, q, ASKED_FILE) for e in entries for q in e.asked]
@@ -252,6 +266,14 @@ def check_phrasing_collisions(entries: list[Entry], normalizer) -> list[Problem]
             problems.append(
                 Problem(file, entry.id,
                         f"pertanyaan '{phrase}' sama dengan pertanyaan di '{other}' "
+                        "setelah dinormalisasi")
+            )
+    for question in knowledge.outside:
+        other = owner.get(normalizer.key(question))
+        if other is not None:
+            problems.append(
+                Problem(ASKED_FILE, OUTSIDE,
+                        f"pertanyaan '{question}' sama dengan pertanyaan di '{other}' "
                         "setelah dinormalisasi")
             )
     return problems

@@ -42,7 +42,7 @@ from rapidfuzz.distance import OSA
 from bot.confidence import ConfidenceModel
 from bot.gc_pause import paused_gc
 from bot.kb import Entry
-from bot.text import Lexicon, Normalizer, Stemmer, TypoFixer, colloquial_roots
+from bot.text import Lexicon, Normalizer, Stemmer, TypoFixer, colloquial_roots, fold
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +113,11 @@ class Params:
     # above, 0.95 to 0.98 score within 0.4% of each other (4,439 to 4,456, against 4,400 at
     # 0.93); 0.95 keeps the most first answers among them. Without asked questions, at 0.93:
     # 4,518, 94 and 568, measured in-sample (4,332).
-    answer_p: float = 0.95
+    # With the out-of-scope examples (``Matcher._reads_outside``), chosen again on the same
+    # folds with tune30, of 5,470 in scope: 0.93 answered 4,802 rightly with 85 wrong and gave
+    # 461 choices holding the right entry; 0.94: 4,771, 77, 492; 0.95: 4,721, 72, 539
+    # (scores 4,612, 4,632, 4,630). Without the examples, at 0.95: 4,752, 95, 508 (4,531).
+    answer_p: float = 0.94
     # Below answer_p, choices are offered when the best entry still has this chance of being
     # right. Cross-validated on tune2b to tune6, 0.6 offers choices led by the right entry for
     # 84 unanswered in-scope questions and choices for 10 of 249 out-of-scope ones; 0.5 gives
@@ -150,6 +154,12 @@ class Params:
     # smoother posterior (alpha 1.0 rather than 0.1) separates right from wrong better.
     w_bayes: float = 0.2
     bayes_alpha: float = 1.0  # additive smoothing of the per-entry stem counts
+    # No answer when the question is at least this alike (ratio on sorted words) to an
+    # out-of-scope example, and by ``outside_margin`` more than to any question of the entry.
+    # At 0.94, of 5,470 tuning questions in scope: 70 and 5 answered 4,771 rightly with 77
+    # wrong; 65 and 5, 4,768 and 77; 70 and 3, 4,762 and 76; 70 and 0, 4,729 and 73.
+    outside_ratio: float = 70
+    outside_margin: float = 5
 
     def act(self, sure: float, features: tuple[float, ...], *, redirect: bool = False,
             may_answer: bool = True, has_topic: bool = True,
@@ -222,6 +232,8 @@ class _Analyzed:
     # Where the sentences with a question mark are in ``stems``, when the message has others.
     asked: tuple[int, ...] = ()
     asks_date: bool = False
+    # The words as typed, sorted (``Matcher._surface``), when there are out-of-scope examples.
+    surface: str = ""
 
 
 def _slots(tokens: Iterable[str]) -> frozenset[str]:
@@ -388,7 +400,7 @@ class Matcher:
     # Made from the index at every start, not stored: they hold caches of their own.
     _TOOLS = frozenset({"entries", "normalizer", "params", "model", "typos", "stemmer",
                         "_qwords", "_generic", "_plain", "_asking", "_words_of_their_own",
-                        "standard"})
+                        "standard", "_unsaid"})
 
     def __init__(
         self,
@@ -398,6 +410,7 @@ class Matcher:
         *,
         cache_dir: Path | None = None,
         model: ConfidenceModel | None = None,
+        outside: tuple[str, ...] = (),
     ):
         """``cache_dir``: where the built index is kept between starts. Normalizing a few
         thousand phrasings is most of a start; a restart on an unchanged knowledge base, lexicon
@@ -405,6 +418,7 @@ class Matcher:
         default the one shipped beside ``bot.confidence``."""
         self.entries = entries
         self.normalizer = normalizer
+        self.outside = outside
         self.params = params or Params()
         self.model = model or ConfidenceModel.load()
         if self.model.features != FEATURES:
@@ -430,6 +444,7 @@ class Matcher:
             _INDEX_FORMAT, sys.version_info[:2], np.__version__, repr(self.params),
             self.normalizer.lexicon.digest,
             [(e.id, e.title, e.phrasings, e.asked, e.answer) for e in self.entries],
+            self.outside,
         ]
         digest.update(json.dumps(content, ensure_ascii=False).encode())
         return digest.hexdigest()[:20]
@@ -453,6 +468,9 @@ class Matcher:
         # slip from "anti", nor "timur" from anything.
         self._words_of_their_own = lex.service_words | lex.place_words
         self.standard = lru_cache(maxsize=65536)(self._standard)
+        # What ``_surface`` leaves out: particles and question words, and their chat forms.
+        unsaid = lex.stopwords | lex.question_words
+        self._unsaid = unsaid | {k for k, v in lex.slang.items() if " " not in k and v in unsaid}
 
     def _build(self) -> None:
         entries = self.entries
@@ -608,6 +626,8 @@ class Matcher:
             e.id: frozenset((self.entry_stems[i] | self.answer_stems[i]) & detail_stems)
             for i, e in enumerate(entries)
         }
+        self.entry_index = {e.id: i for i, e in enumerate(entries)}
+        self.outside_texts = [t for t in dict.fromkeys(map(self._surface, self.outside)) if t]
 
     def _repair_phrasings(
         self, phrase_tokens: list[list[str]], answer_vocab: set[str], phrase_words: set[str]
@@ -696,6 +716,7 @@ class Matcher:
         parts = [self._tokens(sentence, leave_out) for sentence in sentences]
         tokens = [t for part in parts for t in part]
         likeness = tokens
+        surface = text
         asked_at: tuple[int, ...] = ()
         if len(parts) > 1:
             # "Di rakor kemarin pak sekda nyebut OLGOZI. OLGOZI itu apa ya?": phrasings are
@@ -704,13 +725,15 @@ class Matcher:
             questioned = [i for i, s in enumerate(sentences) if "?" in s]
             asked = questioned or [len(parts) - 1]
             likeness = [t for i in asked for t in parts[i]] or tokens
+            surface = " ".join(sentences[i] for i in asked)
             starts = list(itertools.accumulate((len(part) for part in parts), initial=0))
             asked_at = tuple(at for i in questioned for at in range(starts[i], starts[i + 1]))
         stems = [self.stemmer.stem(t) for t in tokens]
         weights = [self._weight(s) for s in stems]
         asks_date = not _DATE_ASKS.isdisjoint(tokens) and bool(_DATE_WORD.search(text))
         return _Analyzed(tokens, stems, weights, self._fuzzy_text(likeness), _slots(tokens),
-                         asked_at, asks_date)
+                         asked_at, asks_date,
+                         self._surface(surface) if self.outside_texts else "")
 
     def _tokens(self, text: str, leave_out: frozenset[str] = frozenset()) -> list[str]:
         norm = self.normalizer
@@ -755,6 +778,13 @@ class Matcher:
         """The stems the matcher reads a word as, after the lexicon's mappings."""
         norm = self.normalizer
         return tuple(self.stemmer.stem(t) for t in norm.content(norm.tokens(word)))
+
+    def _surface(self, text: str) -> str:
+        """The words of ``text`` as typed, folded and sorted, without particles and question
+        words: how a question is compared with the out-of-scope examples. Normalized like the
+        phrasings, their 1,500 would cost 45 to 55 ms of a start; folded, 15."""
+        unsaid = self._unsaid
+        return " ".join(sorted(t for t in fold(text).split() if t not in unsaid))
 
     def _fuzzy_text(self, tokens: Iterable[str]) -> str:
         return " ".join(sorted(t for t in tokens if t not in self._qwords))
@@ -959,7 +989,7 @@ class Matcher:
         if known:
             features = self.features(q, ranked)
             sure = self.confidence(features)
-            action = p.act(sure, features, **self.guards(q, ranked[0].entry))
+            action = p.act(sure, features, **self.guards(q, ranked[0].entry, sure))
             if action != "answer" and (defined := self.definition(q, ranked)) is not None:
                 first = (defined, *(s for s in ranked if s is not defined))
                 # The model's own view of that entry, below the answer threshold: the rule,
@@ -973,11 +1003,16 @@ class Matcher:
             return Decision("suggest", ranked, known, sure)
         return Decision("none", ranked, known, sure)
 
-    def guards(self, q: _Analyzed, best: Entry) -> dict[str, bool | float | None]:
-        """What ``Params.act`` needs to know besides the model's confidence."""
+    def guards(self, q: _Analyzed, best: Entry,
+               sure: float | None = None) -> dict[str, bool | float | None]:
+        """What ``Params.act`` needs to know besides the model's confidence. Given ``sure``,
+        the confidence, below the answer threshold: whether the entry may answer changes
+        nothing, and is not looked into (the out-of-scope examples are a search of their
+        own)."""
         return {
             "redirect": best.is_redirect,
-            "may_answer": self._may_answer(q, best),
+            "may_answer": (sure is not None and sure < self.params.answer_p)
+                          or self._may_answer(q, best),
             "has_topic": not self._no_topic(q),
             "asked_unknown": self.asked_unknown_share(q),
         }
@@ -1018,7 +1053,34 @@ class Matcher:
         year, the date, the link or the detail asked."""
         return (not self._lacks_count(q, entry) and not self._undefined(q, entry)
                 and not self._lacks_year(q, entry) and not self._lacks_date(q, entry)
-                and not self._lacks_link(q, entry) and not self._lacks_detail(q, entry))
+                and not self._lacks_link(q, entry) and not self._lacks_detail(q, entry)
+                and not self._reads_outside(q, entry))
+
+    def _reads_outside(self, q: _Analyzed, entry: Entry) -> bool:
+        """The question reads more like a question that no entry answers (the out-of-scope
+        examples of ``knowledge/contoh.tsv``) than like any phrasing or asked question of
+        the entry: "syarat wbk buat puskesmas brp biayanya" is near the requirements entry,
+        and nearer still to an example asking what an evaluation costs. A redirect says where
+        to ask, which suits such a question too."""
+        if not q.surface or entry.is_redirect:
+            return False
+        p = self.params
+        outside = process.extractOne(q.surface, self.outside_texts, scorer=fuzz.ratio,
+                                     score_cutoff=p.outside_ratio)
+        if outside is None:
+            return False
+        # The entry's side as the likeness channel reads it: compared in the surface form
+        # too, the choice was the same (of 5,470 tuning questions, 4,769 right and 77 wrong
+        # against 4,771 and 77), and the phrasings would be folded twice at every start.
+        i = self.entry_index[entry.id]
+        own = process.extractOne(q.sorted_text, self.doc_texts[self._entry_docs(i)],
+                                 scorer=fuzz.ratio)
+        return outside[1] >= (own[1] if own else 0.0) + p.outside_margin
+
+    def _entry_docs(self, i: int) -> slice:
+        """Where the documents of the ``i``-th entry are (title, phrasings, asked questions)."""
+        end = self.entry_starts[i + 1] if i + 1 < len(self.entries) else len(self.doc_texts)
+        return slice(int(self.entry_starts[i]), int(end))
 
     def _lacks_detail(self, q: _Analyzed, entry: Entry) -> bool:
         """A detail of the topic asked (the lexicon's ``detail_words``: "sanksi", "seragam")

@@ -1,9 +1,11 @@
 """The asked questions (knowledge/contoh.tsv): the labelled tuning questions, kept in step."""
 
+import shutil
+
 from bench.asked import QUESTIONS, select
 from bot.app import load_normalizer
 from bot.evaluate import read_cases
-from bot.kb import ASKED_FILE, read_asked
+from bot.kb import ASKED_FILE, OUTSIDE, load_knowledge, read_asked
 from tests.conftest import ROOT
 
 ASKED = ROOT / "knowledge" / ASKED_FILE
@@ -30,3 +32,16 @@ def test_every_asked_question_keeps_its_label():
     labels = {(case.question.strip(), case.split): case.gold for case in cases}
     for entry_id, question, origin in read_asked(ASKED):
         assert labels[(question, origin)] == entry_id
+
+
+def test_out_of_scope_examples_belong_to_no_entry_and_are_left_out_by_origin(tmp_path):
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(ROOT / "knowledge", knowledge)
+    (knowledge / ASKED_FILE).write_text(
+        "id\tpertanyaan\tasal\nwbk-definisi\twbk tu apaan\ttune\n"
+        f"{OUTSIDE}\tresep soto\ttune\n{OUTSIDE}\tharga bbm\ttune3\n", encoding="utf-8")
+    loaded = load_knowledge(knowledge)
+    assert loaded.outside == ("resep soto", "harga bbm")
+    asked = {e.id: e.asked for e in loaded.entries if e.asked}
+    assert asked == {"wbk-definisi": ("wbk tu apaan",)}
+    assert load_knowledge(knowledge, leave_out=frozenset({"tune"})).outside == ("harga bbm",)

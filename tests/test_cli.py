@@ -160,6 +160,19 @@ def test_kb_check_finds_an_asked_question_that_reads_like_another_entrys(tmp_pat
     assert "contoh.tsv: wbk-definisi: pertanyaan 'apa itu WBBM??' sama dengan" in result.stderr
 
 
+def test_kb_check_finds_an_out_of_scope_example_that_reads_like_an_entrys_question(tmp_path):
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(ROOT / "knowledge", knowledge)
+    (knowledge / "contoh.tsv").write_text(
+        "id\tpertanyaan\tasal\nOOS\tapa itu WBBM??\ttune\nOOS\tresep soto\ttune\n",
+        encoding="utf-8")
+    result = run(["kb", "check"], tmp_path, env_extra={"ZIBOT_KNOWLEDGE": str(knowledge)})
+    assert result.returncode == 1
+    assert ("contoh.tsv: OOS: pertanyaan 'apa itu WBBM??' sama dengan pertanyaan di "
+            "'wbbm-definisi'") in result.stderr
+    assert "resep soto" not in result.stderr
+
+
 def test_eval_measures_a_tuning_split_without_its_own_asked_questions(tmp_path):
     # An asked question of tune29 that only its own asked question gets answered: measured
     # as tune29 it is new to the brain, as a split of its own it is not.

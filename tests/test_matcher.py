@@ -285,3 +285,29 @@ def test_asked_words_are_not_the_knowledge_bases_words():
     assert m.unknown_share(m.analyze("presiden pertama siapa")) > 0.5
     # Nor does a one-word asked question make its entry the definer of the word.
     assert "modal" not in m.entry_defines["nilai"]
+
+
+def test_a_question_like_an_out_of_scope_example_is_not_answered():
+    # What proposing a unit costs, asked in the words of the requirements entry: users asked
+    # it before, and no entry answers it.
+    entries = [entry("syarat", "syarat pengusulan unit wbk", "syarat unit kerja diusulkan wbk"),
+               entry("nilai", "nilai minimal wbk", "ambang nilai wbk")]
+    normalizer = load_normalizer(ROOT / "knowledge")
+    question = "syarat unit diusulkan wbk biayanya berapa"
+    assert Matcher(entries, normalizer).decide(question).action == "answer"
+    guarded = Matcher(entries, normalizer,
+                      outside=("biayanya brp ya, syarat unit diusulkan wbk",))
+    assert guarded.decide(question).action != "answer"
+    # A question that reads more like the entry's own is still its to answer.
+    assert guarded.decide("syarat unit diusulkan wbk").action == "answer"
+    assert guarded.decide("syarat pengusulan unit wbk apa aja").best.entry.id == "syarat"
+
+
+def test_out_of_scope_examples_shape_the_stored_index(tmp_path):
+    normalizer = load_normalizer(ROOT / "knowledge")
+    entries = [entry("zi", "apa itu zona integritas")]
+    Matcher(entries, normalizer, cache_dir=tmp_path)
+    [plain] = tmp_path.glob("matcher-*.pickle")
+    guarded = Matcher(entries, normalizer, cache_dir=tmp_path, outside=("resep soto",))
+    [stored] = tmp_path.glob("matcher-*.pickle")
+    assert stored != plain and guarded.outside_texts == ["resep soto"]
