@@ -48,6 +48,8 @@ log = logging.getLogger(__name__)
 
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _PREDICATES = frozenset({"wbk", "wbbm"})
+# A number and the spaces after it: what follows is the unit it counts in ("60 persen").
+_NUMBER = re.compile(r"\d+\s*")
 _YEAR_IN_TEXT = re.compile(r"\b(?:19|20)\d\d\b")
 # A year that is not the year of a regulation's number ("90/2021").
 _DATA_YEAR = re.compile(r"(?<![/\d])(?:19|20)\d\d\b")
@@ -64,6 +66,16 @@ _DAY_MONTH = re.compile(
 _LINK_ASKS = frozenset({"link", "tautan", "url", "website", "web", "situs", "laman"})
 _WEB_ADDRESS = re.compile(r"https?://|\b[\w-]+\.(?:go\.id|ac\.id|or\.id|id|com|org|net)\b",
                           re.IGNORECASE)
+# What every web address above has: most answers have none of them, and the pattern costs
+# at every word.
+_LINK_MARKS = ("http", ".id", ".com", ".org", ".net")
+
+
+def _gives_link(text: str) -> bool:
+    lowered = text.lower()
+    return any(mark in lowered for mark in _LINK_MARKS) and bool(_WEB_ADDRESS.search(text))
+
+
 RANKED = 10  # entries ranked per question: more than the choices ever offered
 FUZZY_FLOOR = 50  # a phrasing less alike than this cannot lift an entry to an answer
 
@@ -599,14 +611,17 @@ class Matcher:
             if words and ("definisi" in normalizer.tokens(e.title)[:1] or len(words) == 1):
                 definers.setdefault(words, []).append(e.id)
         self.definitions = {w: ids[0] for w, ids in definers.items() if len(ids) == 1}
-        # The counts each answer gives, by unit ("60%" → persen): see ``_lacks_count``.
-        counts = {unit: re.compile(r"\d\s*(?:" + "|".join(map(re.escape, spellings)) + ")")
-                  for unit, spellings in lex.quantity_units.items()}
-        self.entry_counts = {
-            e.id: frozenset(unit for unit, pattern in counts.items()
-                            if pattern.search(e.answer.lower()))
-            for e in entries
-        }
+        # The counts each answer gives, by unit ("60%" → persen): see ``_lacks_count``. What
+        # follows each number is read once, not searched for once per unit: half as long.
+        units = lex.quantity_units
+        longest = max((len(s) for spellings in units.values() for s in spellings), default=0)
+        self.entry_counts = {}
+        for e in entries:
+            text = e.answer.lower()
+            after = {text[m.end():m.end() + longest] for m in _NUMBER.finditer(text)}
+            self.entry_counts[e.id] = frozenset(
+                unit for unit, spellings in units.items()
+                if any(a.startswith(spellings) for a in after))
         self.stem_entries = _postings(self.entry_stems)
         # Entries of yearly facts: their answers give two years or more outside regulation
         # numbers ("2022 (JPNN): 97 lulus", not "PermenPANRB 90/2021"), and every year they
@@ -619,7 +634,7 @@ class Matcher:
         self.answer_entries = _postings(self.answer_stems)
         # Entries whose answers give a day of a month: see ``_lacks_date``.
         self.entry_dates = frozenset(e.id for e in entries if _DAY_MONTH.search(e.answer))
-        self.entry_links = frozenset(e.id for e in entries if _WEB_ADDRESS.search(e.answer))
+        self.entry_links = frozenset(e.id for e in entries if _gives_link(e.answer))
         # The detail words each entry names, as stems: see ``_lacks_detail``.
         detail_stems = lex.detail_words | {self.stemmer.stem(d) for d in lex.detail_words}
         self.entry_details = {
