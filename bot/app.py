@@ -27,7 +27,8 @@ def load_normalizer(knowledge_dir: Path) -> Normalizer:
 def build_brain(settings: Settings, *, store: Store | None = None,
                 leave_out: frozenset[str] = frozenset()) -> Brain:
     """Load and index the knowledge base, open (and on first start seed) the database.
-    ``leave_out``: origins of asked questions to leave out (see ``load_knowledge``)."""
+    ``leave_out``: origins of asked questions and out-of-scope examples to leave out (see
+    ``load_knowledge``)."""
     normalizer = load_normalizer(settings.knowledge_dir)
     knowledge = load_knowledge(settings.knowledge_dir, leave_out=leave_out)
     # Beside the database: the bot's own writable place, and one per test's temporary database.
@@ -49,9 +50,9 @@ def build_brain(settings: Settings, *, store: Store | None = None,
 def fold_brains(settings: Settings, cases: Iterable[Case], store: Store,
                 only: Collection[str] | None = None) -> dict[str, Brain]:
     """Split → the brain that measures it: for each split of ``cases`` that asked questions
-    came from, a brain built without the asked questions of its fold (``bot.evaluate.folds``),
-    so that it is not asked its own questions. ``only``: the splits to be measured; the other
-    folds are not built."""
+    came from, a brain built without the asked questions and out-of-scope examples of its
+    fold (``bot.evaluate.folds``), so that it is not asked its own questions. ``only``: the
+    splits to be measured; the other folds are not built."""
     brains: dict[str, Brain] = {}
     for fold in folds(cases, asked_origins(settings.knowledge_dir)):
         if only is None or not fold.isdisjoint(only):

@@ -120,7 +120,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     print(f"{path} (split: {args.split})")
     if brain_for:
         print("  (splits that asked questions came from: each measured without the asked "
-              "questions of its fold)")
+              "questions and out-of-scope examples of its fold)")
     for line in summary_lines(result):
         print(f"  {line}")
     if result.failures and not args.quiet:
