@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 
 from bot.app import load_normalizer
+from bot.evaluate import read_cases
 from bot.kb import Entry
 from bot.matcher import FEATURES, Matcher, Params, _clauses, _sentences
+from tests.conftest import DATA
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -311,3 +313,25 @@ def test_out_of_scope_examples_shape_the_stored_index(tmp_path):
     guarded = Matcher(entries, normalizer, cache_dir=tmp_path, outside=("resep soto",))
     [stored] = tmp_path.glob("matcher-*.pickle")
     assert stored != plain and guarded.outside_texts == ["resep soto"]
+
+
+def test_whether_an_entry_may_answer_is_skipped_only_where_it_changes_nothing(shared_brain):
+    # Below the answer threshold the out-of-scope examples are not searched; the action must
+    # be the one the full guards give.
+    m = shared_brain.matcher
+    _, cases = read_cases(DATA / "kb_questions.tsv")
+    # Splits rich in out-of-scope details, where answers are withheld.
+    cases = [c for c in cases if c.split in {"tune20", "tune21", "tune23", "tune24", "tune30"}]
+    checked = 0
+    for case in cases:
+        q = m.analyze(case.question)
+        ranked = tuple(m.score(q)) if q.tokens else ()
+        if not ranked or not m.has_known_content(q):
+            continue
+        features = m.features(q, ranked)
+        sure = m.confidence(features)
+        best = ranked[0].entry
+        assert (m.params.act(sure, features, **m.guards(q, best, sure))
+                == m.params.act(sure, features, **m.guards(q, best)))
+        checked += 1
+    assert checked > 800
