@@ -253,27 +253,21 @@ def check_phrasing_collisions(knowledge: Knowledge, normalizer) -> list[Problem]
     owner: dict[tuple[str, ...], str] = {}
     problems = []
     entries = knowledge.entries
-    # The curators' phrasings first: a clash with an asked question is the asked question's.
-    texts = [(e, p, e.file) for e in entries for p in (e.title, *e.phrasings)]
-    texts += [(e, q, ASKED_FILE) for e in entries for q in e.asked]
-    for entry, phrase, file in texts:
+    # The curators' phrasings first: a clash with an asked question is the asked question's,
+    # and one with an out-of-scope example is the example's.
+    texts = [(e.id, p, e.file) for e in entries for p in (e.title, *e.phrasings)]
+    texts += [(e.id, q, ASKED_FILE) for e in entries for q in e.asked]
+    texts += [(OUTSIDE, q, ASKED_FILE) for q in knowledge.outside]
+    for entry_id, phrase, file in texts:
         key = normalizer.key(phrase)
         if not key:
-            problems.append(Problem(file, entry.id, f"pertanyaan '{phrase}' kosong"))
+            problems.append(Problem(file, entry_id, f"pertanyaan '{phrase}' kosong"))
             continue
-        other = owner.setdefault(key, entry.id)
-        if other != entry.id:
+        other = owner.setdefault(key, entry_id)
+        if other != entry_id:
             problems.append(
-                Problem(file, entry.id,
+                Problem(file, entry_id,
                         f"pertanyaan '{phrase}' sama dengan pertanyaan di '{other}' "
-                        "setelah dinormalisasi")
-            )
-    for question in knowledge.outside:
-        other = owner.get(normalizer.key(question))
-        if other is not None:
-            problems.append(
-                Problem(ASKED_FILE, OUTSIDE,
-                        f"pertanyaan '{question}' sama dengan pertanyaan di '{other}' "
                         "setelah dinormalisasi")
             )
     return problems
