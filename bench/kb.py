@@ -1,6 +1,7 @@
 """Question matching on the held-out questions: our matcher against two baselines.
 
-Baselines are built on the same knowledge base (titles, phrasings and asked questions):
+Baselines are built on the same knowledge base (titles, phrasings and asked questions, and
+the out-of-scope examples, whose being nearest is a refusal):
 - rapidfuzz ``process.extractOne`` with WRatio (default_process) over every phrasing;
 - BM25 (rank-bm25, Okapi) over the phrasings' words.
 Each baseline answers its best entry when its score clears a cutoff, else refuses; the cutoff is

@@ -641,7 +641,10 @@ class Matcher:
             e.id: frozenset((self.entry_stems[i] | self.answer_stems[i]) & detail_stems)
             for i, e in enumerate(entries)
         }
-        self.entry_index = {e.id: i for i, e in enumerate(entries)}
+        # Where each entry's documents are (title, phrasings, asked questions).
+        ends = [*self.entry_starts[1:].tolist(), len(docs)]
+        self.entry_docs = {e.id: slice(int(start), end)
+                           for e, start, end in zip(entries, self.entry_starts, ends, strict=True)}
         self.outside_texts = [t for t in dict.fromkeys(map(self._surface, self.outside)) if t]
 
     def _repair_phrasings(
@@ -1087,15 +1090,9 @@ class Matcher:
         # The entry's side as the likeness channel reads it. Compared in the surface form
         # too, the outcome was the same (of 5,470 tuning questions, 4,769 right and 77 wrong
         # against 4,771 and 77), and every start would make 5,700 more surface forms (20 ms).
-        i = self.entry_index[entry.id]
-        own = process.extractOne(q.sorted_text, self.doc_texts[self._entry_docs(i)],
+        own = process.extractOne(q.sorted_text, self.doc_texts[self.entry_docs[entry.id]],
                                  scorer=fuzz.ratio)
         return outside[1] >= (own[1] if own else 0.0) + p.outside_margin
-
-    def _entry_docs(self, i: int) -> slice:
-        """Where the documents of the ``i``-th entry are (title, phrasings, asked questions)."""
-        end = self.entry_starts[i + 1] if i + 1 < len(self.entries) else len(self.doc_texts)
-        return slice(int(self.entry_starts[i]), int(end))
 
     def _lacks_detail(self, q: _Analyzed, entry: Entry) -> bool:
         """A detail of the topic asked (the lexicon's ``detail_words``: "sanksi", "seragam")
