@@ -131,42 +131,36 @@ def test_announce_status(tmp_path):
     assert "pelanggan aktif: 0" in result.stdout
 
 
-def test_kb_check_reports_problems_in_the_asked_questions(tmp_path):
+def _kb_check_with_asked(tmp_path, rows: str):
+    """`zibot kb check` on the shipped knowledge with ``rows`` as its contoh.tsv."""
     knowledge = tmp_path / "knowledge"
-    shutil.copytree(ROOT / "knowledge", knowledge)
-    asked = knowledge / "contoh.tsv"
-    header = "id\tpertanyaan\tasal\n"
-    asked.write_text(header + "tidak-ada\tapa ini\ttune\nwbk-definisi\tsatu kolom saja\n",
-                     encoding="utf-8")
-    result = run(["kb", "check"], tmp_path, env_extra={"ZIBOT_KNOWLEDGE": str(knowledge)})
+    if not knowledge.exists():
+        shutil.copytree(ROOT / "knowledge", knowledge)
+    (knowledge / "contoh.tsv").write_text("id\tpertanyaan\tasal\n" + rows, encoding="utf-8")
+    return run(["kb", "check"], tmp_path, env_extra={"ZIBOT_KNOWLEDGE": str(knowledge)})
+
+
+def test_kb_check_reports_problems_in_the_asked_questions(tmp_path):
+    result = _kb_check_with_asked(tmp_path,
+                                  "tidak-ada\tapa ini\ttune\nwbk-definisi\tsatu kolom saja\n")
     assert result.returncode == 1
     assert "baris 3: harus 3 kolom terisi" in result.stderr
     assert "Traceback" not in result.stderr
     # Once the row is whole, the unknown id is named.
-    asked.write_text(header + "tidak-ada\tapa ini\ttune\n", encoding="utf-8")
-    result = run(["kb", "check"], tmp_path, env_extra={"ZIBOT_KNOWLEDGE": str(knowledge)})
+    result = _kb_check_with_asked(tmp_path, "tidak-ada\tapa ini\ttune\n")
     assert result.returncode == 1
     assert "tidak-ada: id tidak ada di entri" in result.stderr
 
 
 def test_kb_check_finds_an_asked_question_that_reads_like_another_entrys(tmp_path):
-    knowledge = tmp_path / "knowledge"
-    shutil.copytree(ROOT / "knowledge", knowledge)
     # "apa itu wbbm" is a phrasing of the WBBM definition.
-    (knowledge / "contoh.tsv").write_text(
-        "id\tpertanyaan\tasal\nwbk-definisi\tapa itu WBBM??\ttune\n", encoding="utf-8")
-    result = run(["kb", "check"], tmp_path, env_extra={"ZIBOT_KNOWLEDGE": str(knowledge)})
+    result = _kb_check_with_asked(tmp_path, "wbk-definisi\tapa itu WBBM??\ttune\n")
     assert result.returncode == 1
     assert "contoh.tsv: wbk-definisi: pertanyaan 'apa itu WBBM??' sama dengan" in result.stderr
 
 
 def test_kb_check_finds_an_out_of_scope_example_that_reads_like_an_entrys_question(tmp_path):
-    knowledge = tmp_path / "knowledge"
-    shutil.copytree(ROOT / "knowledge", knowledge)
-    (knowledge / "contoh.tsv").write_text(
-        "id\tpertanyaan\tasal\nOOS\tapa itu WBBM??\ttune\nOOS\tresep soto\ttune\n",
-        encoding="utf-8")
-    result = run(["kb", "check"], tmp_path, env_extra={"ZIBOT_KNOWLEDGE": str(knowledge)})
+    result = _kb_check_with_asked(tmp_path, "OOS\tapa itu WBBM??\ttune\nOOS\tresep soto\ttune\n")
     assert result.returncode == 1
     assert ("contoh.tsv: OOS: pertanyaan 'apa itu WBBM??' sama dengan pertanyaan di "
             "'wbbm-definisi'") in result.stderr
