@@ -18,6 +18,7 @@ as unknown as before and widens no entry's coverage.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import itertools
 import json
@@ -374,6 +375,33 @@ def _spread(at: list[np.ndarray], amounts: list[float], n: int) -> np.ndarray:
                        minlength=n)
 
 
+class _ByLength(NamedTuple):
+    """Distinct texts in order of length, for ratio() searches with a cutoff: a text too much
+    shorter or longer than the question cannot reach the cutoff, and is not compared."""
+
+    texts: list[str]
+    lengths: list[int]
+
+    @classmethod
+    def of(cls, texts: Iterable[str]) -> _ByLength:
+        ordered = sorted(dict.fromkeys(texts), key=len)
+        return cls(ordered, list(map(len, ordered)))
+
+    def window(self, text: str, cutoff: float) -> slice:
+        """Where the texts that may score ``cutoff`` (0..100) against ``text`` are. ratio() is
+        2·common / (len a + len b), and common is at most the shorter length, so the longer of
+        the two is at most (2 − r) / r times the shorter; one character of slack either side
+        keeps float rounding from cutting a text that could reach it."""
+        r = cutoff / 100.0
+        size = len(text)
+        if r <= 0.0:
+            return slice(0, len(self.texts))
+        shortest = math.floor(size * r / (2.0 - r)) - 1
+        longest = math.ceil(size * (2.0 - r) / r) + 1
+        return slice(bisect.bisect_left(self.lengths, shortest),
+                     bisect.bisect_right(self.lengths, longest))
+
+
 _INDEX_FORMAT = 1
 
 
@@ -586,6 +614,11 @@ class Matcher:
         self.stem_docs = _postings(doc.stems for doc in docs)
         self.bayes = self._bayes_table(docs, len(entries))
         self.doc_texts = [doc.sorted_text for doc in docs]
+        # The likeness channel compares each distinct text once, and only those of a length
+        # that can reach the floor: a fifth of a question's comparisons saved.
+        self.fuzzy_texts = _ByLength.of(self.doc_texts)
+        at = {t: i for i, t in enumerate(self.fuzzy_texts.texts)}
+        self.fuzzy_of_doc = np.array([at[t] for t in self.doc_texts], dtype=np.intp)
         self.doc_entry = np.array([doc.entry_index for doc in docs], dtype=np.intp)
         self.doc_mass = np.array([doc.mass for doc in docs])
         # The docs of an entry are consecutive (title, then phrasings): where each begins.
@@ -645,7 +678,7 @@ class Matcher:
         ends = [*self.entry_starts[1:].tolist(), len(docs)]
         self.entry_docs = {e.id: slice(int(start), end)
                            for e, start, end in zip(entries, self.entry_starts, ends, strict=True)}
-        self.outside_texts = [t for t in dict.fromkeys(map(self._surface, self.outside)) if t]
+        self.outside_texts = _ByLength.of(t for t in map(self._surface, self.outside) if t)
 
     def _repair_phrasings(
         self, phrase_tokens: list[list[str]], answer_vocab: set[str], phrase_words: set[str]
@@ -751,7 +784,7 @@ class Matcher:
         asks_date = not _DATE_ASKS.isdisjoint(tokens) and bool(_DATE_WORD.search(text))
         return _Analyzed(tokens, stems, weights, self._fuzzy_text(likeness), _slots(tokens),
                          asked_at, asks_date,
-                         self._surface(surface) if self.outside_texts else "")
+                         self._surface(surface) if self.outside_texts.texts else "")
 
     def _tokens(self, text: str, leave_out: frozenset[str] = frozenset()) -> list[str]:
         norm = self.normalizer
@@ -844,8 +877,14 @@ class Matcher:
         # the matching ones is most of a question's time.
         # token_sort_ratio is ratio() on token-sorted text; the docs are stored sorted. Below
         # the cutoff a doc cannot win and scores 0.
-        fz = process.cdist([q.sorted_text], self.doc_texts, scorer=fuzz.ratio,
-                           score_cutoff=FUZZY_FLOOR, dtype=np.float64, workers=1)[0] / 100.0
+        fuzzy = self.fuzzy_texts
+        near = fuzzy.window(q.sorted_text, FUZZY_FLOOR)
+        alike = np.zeros(len(fuzzy.texts))
+        if near.stop > near.start:
+            alike[near] = process.cdist([q.sorted_text], fuzzy.texts[near], scorer=fuzz.ratio,
+                                        score_cutoff=FUZZY_FLOOR, dtype=np.float64,
+                                        workers=1)[0]
+        fz = alike[self.fuzzy_of_doc] / 100.0
         # Fit, coverage and answer channels, accumulated through stem → doc/entry postings.
         # A question word weighs what it weighs in a doc (``_weight``), times the times it is
         # asked: one sum serves both sides of the fit, corrected for repeated words.
@@ -1083,8 +1122,10 @@ class Matcher:
         if not q.surface or entry.is_redirect:
             return False
         p = self.params
-        outside = process.extractOne(q.surface, self.outside_texts, scorer=fuzz.ratio,
-                                     score_cutoff=p.outside_ratio)
+        examples = self.outside_texts
+        outside = process.extractOne(
+            q.surface, examples.texts[examples.window(q.surface, p.outside_ratio)],
+            scorer=fuzz.ratio, score_cutoff=p.outside_ratio)
         if outside is None:
             return False
         # The entry's side as the likeness channel reads it. Compared in the surface form

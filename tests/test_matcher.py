@@ -1,15 +1,17 @@
 """The matcher on a small knowledge base: what a curator's typos and long messages do."""
 
 import pickle
+import random
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from rapidfuzz import fuzz
 
 from bot.app import load_normalizer
 from bot.evaluate import read_cases
 from bot.kb import Entry
-from bot.matcher import FEATURES, Matcher, Params, _clauses, _sentences
+from bot.matcher import FEATURES, Matcher, Params, _ByLength, _clauses, _sentences
 from tests.conftest import DATA
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -312,7 +314,7 @@ def test_out_of_scope_examples_shape_the_stored_index(tmp_path):
     [plain] = tmp_path.glob("matcher-*.pickle")
     guarded = Matcher(entries, normalizer, cache_dir=tmp_path, outside=("resep soto",))
     [stored] = tmp_path.glob("matcher-*.pickle")
-    assert stored != plain and guarded.outside_texts == ["resep soto"]
+    assert stored != plain and guarded.outside_texts.texts == ["resep soto"]
 
 
 def test_whether_an_entry_may_answer_is_skipped_only_where_it_changes_nothing(shared_brain):
@@ -335,3 +337,19 @@ def test_whether_an_entry_may_answer_is_skipped_only_where_it_changes_nothing(sh
                 == m.params.act(sure, features, **m.guards(q, best)))
         checked += 1
     assert checked > 800
+
+
+@pytest.mark.parametrize("cutoff", [50, 70, 90])
+def test_a_text_outside_the_length_window_cannot_reach_the_cutoff(cutoff):
+    rng = random.Random(cutoff)
+    texts = _ByLength.of("".join(rng.choice("ab ") for _ in range(rng.randint(0, 60)))
+                         for _ in range(400))
+    for size in (0, 1, 3, 7, 10, 20, 33, 59):
+        question = "a" * size
+        window = range(len(texts.texts))[texts.window(question, cutoff)]
+        outside = [t for i, t in enumerate(texts.texts) if i not in window]
+        # Texts of the question's own letter: as alike as their lengths allow.
+        assert all(fuzz.ratio(question, t.replace("b", "a").replace(" ", "a")) < cutoff
+                   for t in outside)
+        # The window is not everything either: the bound does cut.
+        assert size == 0 or outside
