@@ -165,7 +165,8 @@ def run() -> dict:
         suggested = c.get("suggested", 0)
         with_gold = c.get("suggest_has_gold", 0)
         # Whatever the matcher then does with it: no answer threshold and no confidence model
-        # can give more first answers than this.
+        # can give more first answers than this (but for the rare message that names the
+        # asker's unit, which the brain ranks again without it).
         ranked_first = sum(
             bool(d.ranked) and d.ranked[0].entry.id in case.gold.split("|")
             for case in held if case.gold not in ("OOS", "smalltalk")
