@@ -167,10 +167,11 @@ def run() -> dict:
         # Whatever the matcher then does with it: no answer threshold and no confidence model
         # can give more first answers than this (but for the rare message that names the
         # asker's unit, which the brain ranks again without it).
-        ranked_first = sum(
-            bool(d.ranked) and d.ranked[0].entry.id in case.gold.split("|")
-            for case in held if case.gold not in ("OOS", "smalltalk")
-            for d in (brain.matcher.decide(case.question),))
+        ranked_first = 0
+        for case in held:
+            if case.gold not in ("OOS", "smalltalk"):
+                ranked = brain.matcher.decide(case.question).ranked
+                ranked_first += bool(ranked) and ranked[0].entry.id in case.gold.split("|")
 
         known = load_knowledge(KNOWLEDGE, leave_out=frozenset({"tune"}))
         wratio = WRatioBaseline(known)
