@@ -109,7 +109,12 @@ KB_FLOORS = {
     # answers, 5 more wrong. The first-answer floors of all splits were raised with it. They
     # came back to 3% when a year that an entry of yearly facts does not give stopped being
     # answered by it (Matcher._lacks_year): 16 wrong answers fewer over all splits.
-    "tune22": (0.860, 0.015, 0.78, 0),
+    # tune22's went from 3 to 4 wrong (1.5% to 1.7%), and its out-of-scope refusals from 36
+    # to 35 of 46, when a message the bot would refuse got the answer its only asking clause
+    # is sure of: over all tuning splits, 20 more right first answers and one more wrong,
+    # this split's "sy sekdes, pemerintah desa bisa bangun zona integritas gak". Its second
+    # clause, sent alone, got that wrong answer before too.
+    "tune22": (0.860, 0.017, 0.76, 0),
     # Blind, written last in the same session from the entries' titles and answers (new civil
     # servants, ZI working teams, PR staff, citizens, lecturers, inspectorates, hurried
     # phones), measured once: 70.6% first, 6 wrong of 219, 80.0% refused, 2 of 4 greetings on

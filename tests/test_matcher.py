@@ -257,6 +257,22 @@ def test_the_definition_rule_leaves_other_questions_alone(shared_brain, text, en
     assert (reply.kind, reply.id) != ("answer", entry)
 
 
+@pytest.mark.parametrize("text", [
+    "sy pegawai baru di kanwil, masih adaptasi. tpi itu tugasnya apa?",
+    "tpi itu tugasnya apa? sy pegawai baru di kanwil, masih adaptasi",
+])
+def test_a_refused_messages_only_asking_clause_is_answered(shared_brain, text):
+    # The remarks' words are no entry's: the whole message reads as no question at all.
+    reply = shared_brain.ask(text)
+    assert (reply.kind, reply.id) == ("answer", "tpi")
+
+
+def test_a_message_that_asks_twice_is_not_answered_from_one_clause(shared_brain):
+    # "kapan gajian ya?" asks too, of something no entry knows: one answer would ignore it.
+    reply = shared_brain.ask("sy pegawai baru di kanwil, kapan gajian ya? tpi itu tugasnya apa?")
+    assert reply.kind != "answer"
+
+
 def test_a_year_does_not_keep_a_redirect_away(shared_brain):
     # The CPNS redirect has "cpns 2025 buka ga min" among its phrasings; 2026 is no mismatch
     # for an entry that only says where to ask.
