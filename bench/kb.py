@@ -65,6 +65,14 @@ def judge(cases: list[Case], answers: list[str | None], redirects: set[str]) -> 
     return out
 
 
+def counted(result) -> Outcome:
+    """``zibot eval``'s counts as an Outcome."""
+    c = result.counts
+    in_scope, oos = c.get("in_scope", 0), c.get("oos", 0)
+    return Outcome(right=c.get("right", 0), wrong=c.get("wrong", 0), in_scope=in_scope,
+                   oos=oos, oos_refused=c.get("oos_refused", 0), total=in_scope + oos)
+
+
 def _docs(knowledge) -> list[tuple[str | None, str]]:
     """What a baseline indexes: the same questions as the matcher. The nearest being an
     out-of-scope example (no entry, None) is a refusal."""
@@ -127,7 +135,7 @@ def run() -> dict:
     header("Knowledge base: held-out questions (tests/data/kb_questions.tsv)")
     print(pin_one_core())
     from bot.app import build_brain, load_normalizer
-    from bot.kb import load_knowledge
+    from bot.kb import asked_origins, load_knowledge
     from bot.matcher import Matcher
     from bot.text import fold
 
@@ -156,12 +164,8 @@ def run() -> dict:
         redirects = {e.id for e in knowledge.entries if e.is_redirect}
 
         result = evaluate(brain, held, "kb")
-        ours = judge(held, [None] * len(held), redirects)  # filled below from the result
+        ours = counted(result)
         c = result.counts
-        ours.right, ours.wrong = c.get("right", 0), c.get("wrong", 0)
-        ours.in_scope, ours.oos, ours.oos_refused = c.get("in_scope", 0), c.get("oos", 0), \
-            c.get("oos_refused", 0)
-        ours.total = ours.in_scope + ours.oos
         suggested = c.get("suggested", 0)
         with_gold = c.get("suggest_has_gold", 0)
         # Whatever the matcher then does with it: no answer threshold and no confidence model
@@ -172,6 +176,12 @@ def run() -> dict:
             if case.gold not in ("OOS", "smalltalk"):
                 ranked = brain.matcher.decide(case.question).ranked
                 ranked_first += bool(ranked) and ranked[0].entry.id in case.gold.split("|")
+
+        # What knowledge/contoh.tsv (users' questions as asked questions, and out-of-scope
+        # examples) brings to questions that are not among them.
+        bare = build_brain(Settings(db_path=Path(tmp) / "b.db", knowledge_dir=KNOWLEDGE),
+                           store=brain.store, leave_out=asked_origins(KNOWLEDGE))
+        unasked = counted(evaluate(bare, held, "kb"))
 
         known = load_knowledge(KNOWLEDGE, leave_out=frozenset({"tune"}))
         wratio = WRatioBaseline(known)
@@ -201,6 +211,7 @@ def run() -> dict:
     print(f"{'':<34} right entry ranked first by the matcher {ranked_first}/{ours.in_scope} "
           f"({100 * ranked_first / max(1, ours.in_scope):.1f}%): the most first answers any "
           f"threshold could give")
+    print(unasked.line("zibot without contoh.tsv"))
     print(w_out.line(f"WRatio extractOne (cut {wratio.cutoff:.0f})"))
     print(b_out.line(f"BM25 Okapi (cut {bm25.cutoff:.2f})"))
     print(latency_line("zibot brain.ask", ours_ms))
