@@ -1010,6 +1010,9 @@ class Matcher:
         sebenernya apa sih, jujur sy blm paham" is a definition question between two remarks
         whose words ("rapat", "jujur", "paham") no entry knows. Choices are not overruled
         this way: there the whole message has found entries that the clause may lack.
+        Measured over all tuning splits, each without its fold's asked questions: 20 more
+        right first answers, 1 more wrong (and 24 more, 1 more wrong, with no asked questions
+        at all); overruling choices too gave 3 more wrong answers for 9 more right ones.
         """
         clauses = _clauses(text)
         if len(clauses) < 2:
