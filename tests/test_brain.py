@@ -706,6 +706,8 @@ def test_a_year_an_entry_of_yearly_facts_gives_is_answered(shared_brain):
     "pegawai yang menolak menandatangani pakta integritas dikenai sanksi apa",
     # The first clause alone is sure of the field evaluation; the guard holds for the whole.
     "waktu evaluasi lapangan tpn, pegawai wajib pakai seragam apa",
+    # The ceremony's entry says when and who, not in which building.
+    "penganugerahan wbk tahun ini diadain di gedung apa",
 ])
 def test_what_the_entry_does_not_give_is_not_answered(shared_brain, text):
     assert shared_brain.ask(text).kind != "answer"
