@@ -156,7 +156,8 @@ def run() -> dict:
                 times.append(time.perf_counter() - start)
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
-        brain = build_brain(Settings(db_path=Path(tmp) / "b.db", knowledge_dir=KNOWLEDGE))
+        settings = Settings(db_path=Path(tmp) / "b.db", knowledge_dir=KNOWLEDGE)
+        brain = build_brain(settings)
         full_start = time.perf_counter() - start
 
         _, tune = read_cases(DATA / "kb_questions.tsv", "tune")
@@ -179,8 +180,7 @@ def run() -> dict:
 
         # What knowledge/contoh.tsv (users' questions as asked questions, and out-of-scope
         # examples) brings to questions that are not among them.
-        bare = build_brain(Settings(db_path=Path(tmp) / "b.db", knowledge_dir=KNOWLEDGE),
-                           store=brain.store, leave_out=asked_origins(KNOWLEDGE))
+        bare = build_brain(settings, store=brain.store, leave_out=asked_origins(KNOWLEDGE))
         unasked = counted(evaluate(bare, held, "kb"))
 
         known = load_knowledge(KNOWLEDGE, leave_out=frozenset({"tune"}))
