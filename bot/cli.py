@@ -292,7 +292,15 @@ def main(argv: list[str] | None = None) -> int:
             # The console is the conversation: keep start-up notices out of it.
             level = "WARNING"
         _setup_logging(level)
-        return args.func(args, settings)
+        code = args.func(args, settings)
+        # Flushed here, not at exit, so a reader that went away is caught below.
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        # `zibot ask ... | head` closes the pipe early; that is the reader's choice, not an
+        # error worth a traceback. stdout points at /dev/null so the exit flush stays quiet.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # what a shell reports for a process ended by SIGPIPE
     except ConfigError as exc:
         print(f"Konfigurasi salah: {exc}", file=sys.stderr)
         return 2

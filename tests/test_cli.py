@@ -182,3 +182,17 @@ def test_eval_measures_a_tuning_split_without_its_own_asked_questions(tmp_path):
                            if "first-answer accuracy" in line]
     assert accuracy == {"tune29": ["first-answer accuracy (in scope): 0.0% (0/1)"],
                         "baru": ["first-answer accuracy (in scope): 100.0% (1/1)"]}
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ZIBOT_"))}
+    env["ZIBOT_DB"] = str(tmp_path / "z.db")
+    # As `zibot ask ... | head -1` does once it has its line: the pipe is closed before the
+    # reply is written.
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "ask", "apa itu wbbm?"], cwd=ROOT,
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode()
+    proc.stderr.close()
+    assert proc.wait(timeout=120) == 141
+    assert stderr == ""
