@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from typing import TextIO
 
-from bot import render
+from bot import render, texts
 from bot.brain import Brain
 from bot.reply import Choice, Reply, Who
 
@@ -16,22 +17,32 @@ class Console:
         self.out = out
         self.who = Who(chat_id=0, user_id=0, chat_type="console", is_admin=admin)
         self.choices: tuple[Choice, ...] = ()
+        self.numbered = False  # the choices were suggestions, so "bukan semuanya" comes last
 
     def handle(self, line: str) -> Reply:
         """One line typed by the user → the reply (numbers pick the last offered choice)."""
         text = line.strip()
-        if text.isdigit() and self.choices:
+        # Two digits at most: a year such as "2024" is a question, not a pick from the list.
+        if text.isdigit() and len(text) <= 2 and self.choices:
             number = int(text)
             if 1 <= number <= len(self.choices):
                 return self.brain.choose(self.choices[number - 1].key, self.who)
-            if number == len(self.choices) + 1:
+            if self.numbered and number == len(self.choices) + 1:
                 return self.brain.choose("x", self.who)
+            # A number past the list is a slip on the keyboard, not a question: asked as
+            # one, "9" would be refused and the list would be gone.
+            last = len(self.choices) + self.numbered
+            again = Reply("suggest", texts.NUMBER_NOT_OFFERED.format(number=number, last=last))
+            if self.numbered:
+                return replace(again, suggestions=self.choices)
+            return replace(again, buttons=self.choices)
         if text.startswith("/"):
             name, _, args = text[1:].partition(" ")
             return self.brain.command(name.split("@")[0], args, self.who)
         return self.brain.ask(text, self.who)
 
     def show(self, reply: Reply) -> None:
+        self.numbered = bool(reply.suggestions)
         self.choices = reply.suggestions or tuple(
             b for b in reply.buttons if b.key.startswith(("k:", "u:"))
         )

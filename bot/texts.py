@@ -70,6 +70,9 @@ RELATED_LABEL = "Topik terkait"
 SUGGEST_TITLE = "Maksud Anda yang mana?"
 SUGGEST_BODY = "Saya belum yakin. Pilih salah satu:"
 SUGGEST_CONSOLE_HINT = "Ketik nomornya, atau tulis ulang pertanyaan Anda."
+NUMBER_NOT_OFFERED = (
+    "Nomor {number} tidak ada di daftar. Ketik 1 sampai {last}, atau tulis pertanyaan baru."
+)
 NONE_OF_THESE = "Bukan semuanya"
 NONE_OF_THESE_REPLY = (
     "Maaf, saya belum bisa menjawabnya. Coba tulis dengan kata lain, misalnya "

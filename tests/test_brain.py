@@ -1,10 +1,12 @@
 """The brain, pure: no Telegram, no network."""
 
+import io
 import json
 
 import pytest
 
 from bot import render, texts
+from bot.console import Console
 from bot.evaluate import Case, evaluate
 from bot.reply import KINDS, Who
 
@@ -771,3 +773,32 @@ def test_regional_forms_of_address_are_no_part_of_the_question(shared_brain, tex
     assert (reply.kind, reply.id) == ("answer", entry)
     normalizer = shared_brain.normalizer
     assert "bah" in normalizer.content(normalizer.tokens("desa bah perak"))
+
+
+def test_console_keeps_the_list_when_the_number_is_not_on_it(brain):
+    console = Console(brain, out=io.StringIO())
+    console.show(console.handle("siapa yg ngasih penghargaan wbk"))
+    offered = console.choices
+    assert len(offered) == 3
+
+    slip = console.handle("9")
+    assert slip.body == texts.NUMBER_NOT_OFFERED.format(number=9, last=4)
+    console.show(slip)
+    assert console.choices == offered
+    assert console.handle("1").id == offered[0].id
+    assert console.handle("4").body == texts.NONE_OF_THESE_REPLY
+
+    # A year is a question even while a list is open.
+    assert console.handle("2019").kind == "suggest" and console.handle("2019").suggestions
+
+
+def test_console_numbers_the_related_topics_without_a_none_of_these(brain):
+    console = Console(brain, out=io.StringIO())
+    console.show(console.handle("apa itu wbbm"))
+    related = console.choices
+    assert related and not console.numbered
+    assert console.handle(str(len(related))).id == related[-1].id
+    past = console.handle(str(len(related) + 1))
+    assert past.body == texts.NUMBER_NOT_OFFERED.format(number=len(related) + 1,
+                                                        last=len(related))
+    assert past.buttons == related
