@@ -125,7 +125,7 @@ UNIT_SUGGEST_SOME = (
 )
 LIST_TITLE = "{count} unit {what}"
 LIST_LINE = "• {unit}: {predicate} {year}"
-LIST_EMPTY = "Tidak ada unit {what} dalam data kami. Data kami baru sebagian."
+LIST_EMPTY = "Tidak ada unit {what} dalam data kami."  # LIST_NOTE says the data is partial
 LIST_MORE = "... dan {more} unit lagi. Persempit dengan tahun, wilayah atau instansi."
 LIST_COUNT = (
     "Angka resmi untuk {what} tidak ada di sumber kami. Yang tercatat di data kami "
