@@ -343,6 +343,20 @@ def test_list_by_instansi_predicate_and_year(shared_brain):
     assert "2024" not in reply.body
 
 
+def test_an_instansi_named_by_its_short_name_gets_its_list(shared_brain):
+    # Kemenkeu's units are few in our data, which is why the list, and not the knowledge
+    # base's choices, is the honest reply.
+    reply = shared_brain.ask("apakah kemenkeu sudah wbk")
+    assert reply.kind == "award"
+    assert "KPPN Kupang" in reply.body
+    assert "Pemeriksa Keuangan" not in reply.body + reply.title
+
+    none = shared_brain.ask("brp unit kemenkeu yg udh wbbm")
+    assert none.kind == "award"
+    assert none.body == texts.LIST_EMPTY.format(what="Kementerian Keuangan, WBBM")
+    assert texts.LIST_NOTE in none.notes
+
+
 @pytest.mark.parametrize("text", ["berapa unit polri yang dapat WBBM di 2020?",
                                   "berapa jumlah lapas yang sudah WBK se-indonesia"])
 def test_a_count_for_one_instansi_or_unit_type_is_our_partial_list(shared_brain, text):
