@@ -298,6 +298,9 @@ def test_place_alone_offers_the_units_there(shared_brain):
         ("PN bangli dapet wbk?", "Pengadilan Negeri Bangli"),
         ("kemenag salatiga", "Kantor Kementerian Agama Kota Salatiga"),
         ("makasih min, kejari surabaya wbbm ga", "Kejaksaan Negeri Surabaya"),
+        # The possessive on the predicate: "wbknya" was read as a word of the name, and the
+        # reply said the unit was not in our data.
+        ("polres gresik wbknya thn brp", "Polres Gresik"),
     ],
 )
 def test_abbreviations_typos_and_class_suffixes(shared_brain, question, unit):
