@@ -185,6 +185,9 @@ def test_a_city_in_a_question_an_entry_answers_is_not_a_unit_look_up(shared_brai
     # PN Surabaya's 2022 revocation is an entry; "unit not found" would be wrong twice over.
     reply = shared_brain.ask("pn surabaya dulu dicabut wbk nya gara2 apa")
     assert (reply.kind, reply.id) == ("answer", "pencabutan-2022")
+    # The same in Surabaya's own way of speaking: "rek" is an address, not a name.
+    reply = shared_brain.ask("pn surabaya dulu wbk trus dicabut ya? gara2 opo rek")
+    assert (reply.kind, reply.id) == ("answer", "pencabutan-2022")
     # Asking a unit's phone number names a unit, but looking it up answers nothing asked.
     assert shared_brain.ask("minta no telp kejari bandung dong").kind != "not_found"
 
