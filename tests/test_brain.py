@@ -304,6 +304,7 @@ def test_place_alone_offers_the_units_there(shared_brain):
         # The possessive on the predicate: "wbknya" was read as a word of the name, and the
         # reply said the unit was not in our data.
         ("polres gresik wbknya thn brp", "Polres Gresik"),
+        ("pengadilan negri bangli", "Pengadilan Negeri Bangli"),
     ],
 )
 def test_abbreviations_typos_and_class_suffixes(shared_brain, question, unit):
