@@ -116,6 +116,13 @@ class Brain:
         if listing in ("explicit", "count"):
             return self.list_reply(found, counted=listing == "count")
         if lookup.choices and (lookup.types or len(lookup.query) > 1):
+            if lookup.query <= lookup.types and self._names_a_topic(text):
+                # A unit type, no name, and a topic of the programme ("pernah ada polres yg
+                # dicabut wbk-nya? kapan itu"): no unit is asked about, and an entry sure of
+                # its answer is what is. "polres udah wbk?" names no topic: the choices stay.
+                decision = self.matcher.decide(text)
+                if decision.action == "answer":
+                    return self.entry_reply(decision.ranked[0].entry, decision.confidence)
             # Every word of the question belongs to these units: a unit question.
             return self._unit_choices(lookup)
         names = self._name_tokens(lookup)
@@ -221,6 +228,11 @@ class Brain:
             t for t in self.kb_vocabulary
             if lex.places.get(t, 9) <= 2 and t not in lower and t not in self._chat_words
             and t not in lex.place_words and t not in lex.unit_soft)
+
+    def _names_a_topic(self, text: str) -> bool:
+        """A word of the message is one of the programme's own topics ("cabut", "usul")."""
+        topics = self.normalizer.lexicon.topical_intents
+        return any(t in topics for t in self.normalizer.tokens(text))
 
     def _name_tokens(self, lookup: Lookup) -> set[str]:
         """Words of the question that name a place or unit rather than a KB topic."""

@@ -192,6 +192,12 @@ def test_a_city_in_a_question_an_entry_answers_is_not_a_unit_look_up(shared_brai
     assert shared_brain.ask("minta no telp kejari bandung dong").kind != "not_found"
 
 
+def test_a_unit_type_without_a_name_and_a_topic_is_the_topic_s_entry(shared_brain):
+    reply = shared_brain.ask("pernah ada polres yg dicabut wbk nya? kapan tuh")
+    assert (reply.kind, reply.id) == ("answer", "pencabutan-2022")
+    assert shared_brain.ask("lapas udah wbk?").kind == "suggest"
+
+
 def test_a_unit_type_without_a_name_asks_for_the_name(shared_brain):
     # Eight Polres out of many are a sample, not the answer: the reply says so.
     reply = shared_brain.ask("polres kami udah wbk belum")
