@@ -668,6 +668,9 @@ class Matcher:
         # Entries whose answers give a day of a month: see ``_lacks_date``.
         self.entry_dates = frozenset(e.id for e in entries if _DAY_MONTH.search(e.answer))
         self.entry_links = frozenset(e.id for e in entries if _gives_link(e.answer))
+        # Every stem of an entry's phrasings, title and answer: see ``_untranslated``.
+        self.entry_words = {e.id: self.entry_stems[i] | self.answer_stems[i]
+                            for i, e in enumerate(entries)}
         # The detail words each entry names, as stems: see ``_lacks_detail``.
         detail_stems = lex.detail_words | {self.stemmer.stem(d) for d in lex.detail_words}
         self.entry_details = {
@@ -1126,7 +1129,21 @@ class Matcher:
         return (not self._lacks_count(q, entry) and not self._undefined(q, entry)
                 and not self._lacks_year(q, entry) and not self._lacks_date(q, entry)
                 and not self._lacks_link(q, entry) and not self._lacks_detail(q, entry)
-                and not self._reads_outside(q, entry))
+                and not self._untranslated(q, entry) and not self._reads_outside(q, entry))
+
+    def _untranslated(self, q: _Analyzed, entry: Entry) -> bool:
+        """A translation asked of words the entry never uses: "bahasa inggrisnya kepala bagian
+        umum apa" is near the entry that gives the predicates' English names, and names
+        nothing it has a word for. One word of the entry is enough ("english nya wbk apa, buat
+        slide"): the rest of such a message says what the translation is for."""
+        language = self.normalizer.lexicon.language_words
+        pairs = list(zip(q.tokens, q.stems, strict=True))
+        if entry.is_redirect or not any(t in language or t.removesuffix("nya") in language
+                                        for t, _ in pairs):
+            return False
+        words = self.entry_words[entry.id]
+        return not any(s in words for t, s in pairs
+                       if t not in self._plain and t not in language and s not in language)
 
     def _reads_outside(self, q: _Analyzed, entry: Entry) -> bool:
         """The question reads more like a question that no entry answers (the out-of-scope

@@ -737,9 +737,18 @@ def test_a_year_an_entry_of_yearly_facts_gives_is_answered(shared_brain):
     "waktu evaluasi lapangan tpn, pegawai wajib pakai seragam apa",
     # The ceremony's entry says when and who, not in which building.
     "penganugerahan wbk tahun ini diadain di gedung apa",
+    # The predicates' English names are no dictionary.
+    "bahasa inggrisnya kepala seksi pelayanan apa",
+    "bahasa inggrisnya surat tugas apa",
 ])
 def test_what_the_entry_does_not_give_is_not_answered(shared_brain, text):
     assert shared_brain.ask(text).kind != "answer"
+
+
+def test_a_translation_of_a_term_the_entry_names_is_answered(shared_brain):
+    # What the translation is for ("buat slide") is no word of the entry, and need not be.
+    reply = shared_brain.ask("english nya wbk apa, buat slide")
+    assert (reply.kind, reply.id) == ("answer", "predikat-menuju")
 
 
 def test_a_link_the_answer_gives_is_answered(shared_brain):
