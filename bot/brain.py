@@ -440,7 +440,7 @@ class Brain:
             types = self.units.types_of(row["unit_id"])
             if all(self.filters.matches(f, row, types) for f in found):
                 matched.append(row)
-        what = ", ".join(f.label for f in found)
+        what = ", ".join(self.filters.label(f) for f in found)
         if not matched:
             return Reply(
                 "award",
@@ -534,7 +534,7 @@ class Brain:
     def _filter_labels(self, keys: list[str]) -> str:
         if not keys:
             return texts.SUB_ALL
-        return ", ".join(Filter.from_key(k).label for k in keys)
+        return ", ".join(self.filters.label(Filter.from_key(k)) for k in keys)
 
     @staticmethod
     def _subscription_refusal(who: Who) -> Reply | None:
@@ -571,7 +571,7 @@ class Brain:
         self.store.save_subscriber(who.chat_id, who.chat_type, keys)
         return Reply(
             "smalltalk",
-            texts.SUB_DONE_FILTER.format(filter=", ".join(f.label for f in found)),
+            texts.SUB_DONE_FILTER.format(filter=", ".join(self.filters.label(f) for f in found)),
         )
 
     def unsubscribe(self, args: str, who: Who) -> Reply:

@@ -67,6 +67,13 @@ class FilterParser:
         for options in self._by_first.values():
             options.sort(key=lambda words: -len(words))
 
+    def label(self, f: Filter) -> str:
+        """How a reply names the filter: an instansi by the name people use (the lexicon's
+        ``instansi_labels``), anything else by its own words."""
+        if f.kind == "instansi":
+            return self.normalizer.lexicon.instansi_labels.get(f.value, f.label)
+        return f.label
+
     def parse(self, text: str) -> tuple[list[Filter], list[str]]:
         """Filters found, and the leftover tokens that were not understood."""
         tokens = list(self.normalizer.tokens(text))

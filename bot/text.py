@@ -196,6 +196,7 @@ class Lexicon:
     list_filler: frozenset[str] = frozenset()
     count_words: frozenset[str] = frozenset()
     instansi: dict[str, str] = field(default_factory=dict)
+    instansi_labels: dict[str, str] = field(default_factory=dict)
     # Words of real region names with the highest level they name (knowledge/places.txt);
     # unit_levels: the level a unit type serves. Together: which words are never typos.
     places: dict[str, int] = field(default_factory=dict)
@@ -248,6 +249,8 @@ class Lexicon:
             list_filler=_words(data.get("list_filler")),
             count_words=_words(data.get("count_words")),
             instansi=_invert(data.get("instansi")),
+            instansi_labels={fold(str(k)): str(v)
+                             for k, v in (data.get("instansi_labels") or {}).items()},
             unit_common_types=_words(data.get("unit_common_types")),
             service_words=_words(data.get("service_words")),
             speaker_words=_words(data.get("speaker_words")),

@@ -366,7 +366,7 @@ def test_an_instansi_named_by_its_short_name_gets_its_list(shared_brain):
 
     none = shared_brain.ask("brp unit kemenkeu yg udh wbbm")
     assert none.kind == "award"
-    assert none.body == texts.LIST_EMPTY.format(what="Kementerian Keuangan, WBBM")
+    assert none.body == texts.LIST_EMPTY.format(what="Kemenkeu, WBBM")
     assert texts.LIST_NOTE in none.notes
 
 
@@ -463,6 +463,16 @@ def test_subscription_flow(brain):
     assert brain.unsubscribe("", who).body == texts.UNSUB_DONE
     assert brain.store.subscriber(5)["active"] == 0
     assert brain.unsubscribe("", who).body == texts.SUB_NOT_SUBSCRIBED
+
+
+def test_an_instansi_is_named_as_people_name_it(brain):
+    # The filter's key is the words of the instansi's name in our data ("pemeriksa
+    # keuangan"); replies use the name people know.
+    who = Who(chat_id=7, user_id=7)
+    assert brain.subscribe("bpk wbk", who).body == texts.SUB_DONE_FILTER.format(
+        filter="BPK, WBK")
+    assert brain.ask("unit kemenlu yg wbk").title == texts.LIST_TITLE.format(
+        count=0, what="Kemenlu, WBK")
 
 
 def test_console_cannot_subscribe(brain):

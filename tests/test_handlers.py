@@ -130,7 +130,7 @@ async def test_subscribe_unsubscribe_and_blocked(settings, brain):
     )
     texts_sent = [s["text"] for s in api.sent()]
     assert texts_sent[0] == texts.SUB_DONE_ALL
-    assert "POLRI" in texts_sent[1]
+    assert texts_sent[1] == texts.SUB_DONE_FILTER.format(filter="Polri")
     assert texts.SUB_ALL in texts_sent[2]
     assert brain.store.subscriber(43)["filters"] == ["instansi:polri"]
     kicked = {
