@@ -38,6 +38,9 @@ _MAX_POSTINGS = 3000
 _MAX_SECOND = 300
 _MAX_READINGS = 8
 _MAX_CHOICES = 8  # units offered to pick from when the question does not decide
+# A sibling type's unit as a near miss, shown in a not-found reply: below the brain's
+# CLOSE_NAME, so without a predicate asked it does not make the message a unit question.
+SIBLING_SCORE = 80.0
 
 
 class _Reading(NamedTuple):
@@ -620,7 +623,31 @@ class UnitIndex:
         close = tuple((self.units[u], 100.0) for u in sorted(near_miss)[:limit])
         shown = {ref for ref, _ in close}
         close += tuple(c for c in self._close(q, candidates, limit=limit) if c[0] not in shown)
+        if not close:
+            close = self._siblings(q, q_types, limit)
         return Lookup(q, close=close[:limit], types=q_types, status=status)
+
+    def _siblings(self, q: frozenset[str], q_types: frozenset[str],
+                  limit: int) -> tuple[tuple[UnitRef, float], ...]:
+        """Units of a sibling type that have every other word of the question: "lapas batang"
+        for Rutan Kelas IIB Batang, a Lapas now. Lapas is not Rutan, so never an answer, but
+        the not-found reply can name it rather than say we hold nothing like it."""
+        specific = {t: self.families[t] for t in q_types
+                    if t in self.families and t not in self.generic_types}
+        names = [t for t in q - q_types if t in self.postings]
+        if not specific or not names or len(names) < len(q - q_types):
+            return ()
+        widened = (q - specific.keys()) | frozenset(specific.values())
+        rarest = min(names, key=lambda t: (len(self.postings[t]), t))
+        found: dict[int, float] = {}
+        for vindex in self.postings[rarest][:_MAX_POSTINGS]:
+            variant = self.variants[vindex]
+            score = self._score(widened, variant, variant.unit)
+            if score is not None and score[:3] == (0, 0, 0):
+                found[variant.unit] = SIBLING_SCORE
+        names_of = self.units.names
+        ranked = sorted(found, key=lambda u: names_of[u])[:limit]
+        return tuple((self.units[u], found[u]) for u in ranked)
 
     def _close(
         self, q: frozenset[str], candidates: set[int], *, limit: int

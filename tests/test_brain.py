@@ -158,6 +158,14 @@ def test_unknown_unit_is_not_found_without_a_claim(shared_brain):
     assert "WBK 20" not in reply.body
 
 
+def test_a_unit_of_a_sibling_type_is_a_near_name_not_an_answer(shared_brain):
+    # Rutan Kelas IIB Batang is a Lapas now; Lapas is not Rutan, so the predicate is not
+    # claimed, but the reply names the unit rather than saying we hold nothing like it.
+    reply = shared_brain.ask("lapas batang udah wbk?")
+    assert reply.kind == "not_found"
+    assert [c.title for c in reply.suggestions] == ["Rutan Kelas IIB Batang"]
+
+
 @pytest.mark.parametrize("text", ["polres atlantis", "puskesmas atlantis"])
 def test_a_unit_type_and_an_unknown_name_is_a_unit_not_found(shared_brain, text):
     assert shared_brain.ask(text).kind == "not_found"
