@@ -673,10 +673,7 @@ class Matcher:
                             for i, e in enumerate(entries)}
         # The detail words each entry names, as stems: see ``_lacks_detail``.
         detail_stems = lex.detail_words | {self.stemmer.stem(d) for d in lex.detail_words}
-        self.entry_details = {
-            e.id: frozenset((self.entry_stems[i] | self.answer_stems[i]) & detail_stems)
-            for i, e in enumerate(entries)
-        }
+        self.entry_details = {id_: words & detail_stems for id_, words in self.entry_words.items()}
         # Where each entry's documents are (title, phrasings, asked questions).
         ends = [*self.entry_starts[1:].tolist(), len(docs)]
         self.entry_docs = {e.id: slice(int(start), end)

@@ -634,20 +634,19 @@ class UnitIndex:
         the not-found reply can name it rather than say we hold nothing like it."""
         specific = {t: self.families[t] for t in q_types
                     if t in self.families and t not in self.generic_types}
-        names = [t for t in q - q_types if t in self.postings]
-        if not specific or not names or len(names) < len(q - q_types):
+        rest = q - q_types
+        if not specific or not rest or any(t not in self.postings for t in rest):
             return ()
         widened = (q - specific.keys()) | frozenset(specific.values())
-        rarest = min(names, key=lambda t: (len(self.postings[t]), t))
-        found: dict[int, float] = {}
+        rarest = min(rest, key=lambda t: (len(self.postings[t]), t))
+        found = set()
         for vindex in self.postings[rarest][:_MAX_POSTINGS]:
             variant = self.variants[vindex]
             score = self._score(widened, variant, variant.unit)
             if score is not None and score[:3] == (0, 0, 0):
-                found[variant.unit] = SIBLING_SCORE
-        names_of = self.units.names
-        ranked = sorted(found, key=lambda u: names_of[u])[:limit]
-        return tuple((self.units[u], found[u]) for u in ranked)
+                found.add(variant.unit)
+        ranked = sorted(found, key=self.units.names.__getitem__)[:limit]
+        return tuple((self.units[u], SIBLING_SCORE) for u in ranked)
 
     def _close(
         self, q: frozenset[str], candidates: set[int], *, limit: int
