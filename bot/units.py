@@ -330,8 +330,9 @@ class UnitIndex:
         """The question's core tokens, once for each way of repairing its typos; whether it
         asks about a predicate; whether it places the unit with "di" ("polres di malang")."""
         norm = self.normalizer
-        # "wbknya", "predikatnya": the possessive leaves a word that only says what is asked,
-        # and would otherwise be read as part of the unit's name.
+        # "wbknya", "wbbmnya": the possessive leaves a word that only says what is asked, and
+        # would otherwise be read as part of the unit's name. ("predikatnya" the lexicon's
+        # intents already fold, as they fold "statusnya".)
         raw = [t[:-3] if t.endswith("nya") and t[:-3] in self.query_noise else t
                for t in self._tokens(text)]
         status = any(t in self.normalizer.lexicon.unit_status for t in raw)
